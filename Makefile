@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# fuse-bpf.  All build output lives in .build/ (ignored):
+#   make          build fuse_bpf.ko for KDIR (default: the running kernel)
+#   make check    build and run the kselftests in a QEMU guest (as root)
+#   make demo     boot the guest and show fuse-bpf at work (as root)
+# KSRC names the kernel source the stock fs/fuse comes from: a tree or a
+# linux-source tarball.
+
+# make check and make demo build for the build root's kernel: they take KSRC
+# and KDIR only when given on the command line or in the environment.
+given := $(foreach v,KSRC KDIR,$(if $(filter command line environment,\
+	$(origin $(v))),$(v)="$($(v))"))
+
+KSRC ?= /usr/src/linux-source-6.12.tar.xz
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+all: module
+
+module:
+	scripts/build-module.sh "$(KSRC)" "$(KDIR)" "$(CURDIR)/.build"
+
+check demo:
+	$(given) scripts/run.sh $@
+
+clean:
+	rm -rf .build/module .build/tests .build/initramfs.cpio.gz .build/*.log
+
+distclean:
+	rm -rf .build
+
+.PHONY: all module check demo clean distclean

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Forced into every object of fuse_bpf.ko by Kbuild, after the target
+ * kernel's autoconf.h.
+ *
+ * The module is built from the stock fs/fuse of a kernel that has FUSE
+ * built in; whatever that kernel's configuration says, the module leaves
+ * DAX out (it serves no virtiofs mounts).
+ */
+#undef CONFIG_FUSE_DAX

@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh check|demo, on the host: make sure the build root exists, then
+# build and run MODE inside it (scripts/vm.sh).  KSRC and KDIR, when set,
+# are host paths, mapped into the build root.
+set -euo pipefail
+
+mode=$1
+top=$(readlink -f "$(dirname "$0")/..")
+root=$top/.build/root
+
+die() { echo "make $mode: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] ||
+	die "must run as root: it makes a Debian build root (debootstrap, chroot) and boots a VM"
+
+binds=()
+ksrc=
+kdir=
+if [ -n "${KSRC:-}" ]; then
+	[ -e "$KSRC" ] || die "KSRC=$KSRC does not exist (a kernel tree or a linux-source tarball)"
+	if [ -d "$KSRC" ]; then
+		binds+=("$(readlink -f "$KSRC"):/mnt/ksrc")
+		ksrc=/mnt/ksrc
+	else
+		binds+=("$(dirname "$(readlink -f "$KSRC")"):/mnt/ksrc")
+		ksrc=/mnt/ksrc/$(basename "$KSRC")
+	fi
+fi
+if [ -n "${KDIR:-}" ]; then
+	[ -f "$KDIR/Makefile" ] || die "KDIR=$KDIR is not a kernel build directory (no Makefile)"
+	binds+=("$(readlink -f "$KDIR"):/mnt/kdir")
+	kdir=/mnt/kdir
+fi
+
+"$top/scripts/buildroot.sh" "$root" "${MIRROR:-http://deb.debian.org/debian}" \
+	"$top/scripts/packages"
+INROOT_BIND="${binds[*]}" exec "$top/scripts/inroot.sh" "$root" \
+	/src/scripts/vm.sh "$mode" "$ksrc" "$kdir"

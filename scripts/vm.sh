@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm.sh check|demo [KSRC] [KDIR], inside the build root: build the module
+# and the tests for the build root's kernel, pack the initramfs, boot the
+# kernel under QEMU TCG and report.  For check, the last line printed is
+# "N passed, N failed" and the exit status is non-zero on any failure.
+set -euo pipefail
+
+mode=$1
+top=/src
+out=$top/.build
+kver=$(dpkg-query -W -f '${Depends}' linux-headers-amd64 |
+	sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p')
+ksrc=${2:-/usr/src/linux-source-6.12.tar.xz}
+kdir=${3:-/usr/src/linux-headers-$kver}
+kernel=/boot/vmlinuz-$kver
+
+die() { echo "vm: $*" >&2; exit 1; }
+
+[ -n "$kver" ] || die "no linux-headers-amd64 in the build root"
+[ -f "$kernel" ] || die "no $kernel in the build root"
+
+"$top/scripts/build-module.sh" "$ksrc" "$kdir" "$out"
+ksft=$("$top/scripts/ksrc.sh" "$ksrc" "$out/ksrc")/tools/testing/selftests
+rm -rf "$out/tests"
+make -s -C "$top/tools/testing/selftests/fuse-bpf" KSFT="$ksft" \
+	OUTPUT="$out/tests" install
+"$top/scripts/mkinitramfs.sh" "$out/initramfs.cpio.gz" \
+	"$out/module/fs/fuse/fuse_bpf.ko" "$out/tests"
+
+echo "vm: booting $kver under QEMU TCG ($mode)"
+rm -f "$out/console.log" "$out/$mode.log"
+status=0
+timeout "${VM_TIMEOUT:-1200}" qemu-system-x86_64 -accel tcg -cpu max \
+	-smp 2 -m 2G -no-reboot -display none -monitor none \
+	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz" \
+	-append "console=ttyS0 panic=-1 fusebpf=$mode" \
+	-serial file:"$out/console.log" -chardev stdio,id=out,signal=off \
+	-serial chardev:out </dev/null | tee "$out/$mode.log" || status=$?
+[ "$status" = 0 ] || echo "vm: QEMU exited with status $status (124: timeout)"
+
+if ! grep -q '^FUSEBPF-END' "$out/$mode.log"; then
+	echo "vm: the guest did not finish; the end of its console:"
+	tail -n 40 "$out/console.log"
+fi
+[ "$mode" = check ] || exit 0
+awk -f "$top/scripts/tap-summary.awk" "$out/$mode.log"

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mount(2) of a fuse-bpf filesystem with bad options fails with an error,
+ * and leaves no reference to the module behind.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include <linux/fuse_bpf.h>
+
+#include "kselftest_harness.h"
+#include "test_daemon.h"
+
+static int module_refcnt(void)
+{
+	FILE *f = fopen("/sys/module/fuse_bpf/refcnt", "r");
+	int n = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+FIXTURE(bad_mount) {
+	char mnt[64];
+	int dev;		/* an open /dev/fuse-bpf */
+};
+
+FIXTURE_SETUP(bad_mount)
+{
+	strcpy(self->mnt, "/tmp/bad-mount-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->mnt));
+	ASSERT_EQ(0, module_refcnt());
+	self->dev = open(FUSE_BPF_DEVICE, O_RDWR);
+	ASSERT_LE(0, self->dev);
+}
+
+FIXTURE_TEARDOWN(bad_mount)
+{
+	close(self->dev);
+	EXPECT_EQ(0, module_refcnt());
+	rmdir(self->mnt);
+}
+
+/* mount(2) @type with @opts; 0 or the errno. A mount that works is undone. */
+static int try_mount(const char *mnt, const char *type, const char *opts)
+{
+	if (mount("test", mnt, type, 0, opts))
+		return errno;
+	umount2(mnt, MNT_DETACH);
+	return 0;
+}
+
+/* The baseline: the bad options below fail for what they change. */
+TEST_F(bad_mount, good_options_mount)
+{
+	char opts[128];
+
+	td_mount_options(opts, sizeof(opts), self->dev);
+	ASSERT_EQ(0, try_mount(self->mnt, FUSE_BPF_FSTYPE ".test", opts));
+}
+
+TEST_F(bad_mount, good_options_mount_without_subtype)
+{
+	char opts[128];
+
+	td_mount_options(opts, sizeof(opts), self->dev);
+	ASSERT_EQ(0, try_mount(self->mnt, FUSE_BPF_FSTYPE, opts));
+}
+
+TEST_F(bad_mount, unknown_option)
+{
+	char opts[128];
+
+	td_mount_options(opts, sizeof(opts), self->dev);
+	strcat(opts, ",no_such_option=1");
+	ASSERT_EQ(EINVAL, try_mount(self->mnt, FUSE_BPF_FSTYPE ".test", opts));
+}
+
+TEST_F(bad_mount, missing_rootmode)
+{
+	char opts[128];
+
+	snprintf(opts, sizeof(opts), "fd=%d,user_id=0,group_id=0", self->dev);
+	ASSERT_EQ(EINVAL, try_mount(self->mnt, FUSE_BPF_FSTYPE ".test", opts));
+}
+
+TEST_F(bad_mount, missing_fd)
+{
+	ASSERT_EQ(EINVAL, try_mount(self->mnt, FUSE_BPF_FSTYPE ".test",
+				    "rootmode=40000,user_id=0,group_id=0"));
+}
+
+TEST_F(bad_mount, fd_not_open)
+{
+	char opts[128];
+
+	td_mount_options(opts, sizeof(opts), 999);
+	ASSERT_EQ(EINVAL, try_mount(self->mnt, FUSE_BPF_FSTYPE ".test", opts));
+}
+
+TEST_F(bad_mount, fd_not_a_number)
+{
+	ASSERT_EQ(EINVAL, try_mount(self->mnt, FUSE_BPF_FSTYPE ".test",
+				    "fd=three,rootmode=40000,user_id=0,group_id=0"));
+}
+
+TEST_F(bad_mount, fd_of_regular_file)
+{
+	char opts[128];
+	int fd = open("/init", O_RDONLY);
+
+	ASSERT_LE(0, fd);
+	td_mount_options(opts, sizeof(opts), fd);
+	EXPECT_EQ(EINVAL, try_mount(self->mnt, FUSE_BPF_FSTYPE ".test", opts));
+	close(fd);
+}
+
+TEST_F(bad_mount, fd_of_stock_fuse_device)
+{
+	char opts[128];
+	int fd = open("/dev/fuse", O_RDWR);
+
+	ASSERT_LE(0, fd);
+	td_mount_options(opts, sizeof(opts), fd);
+	EXPECT_EQ(EINVAL, try_mount(self->mnt, FUSE_BPF_FSTYPE ".test", opts));
+	close(fd);
+}
+
+TEST_F(bad_mount, fuse_bpf_device_on_stock_fuse)
+{
+	char opts[128];
+
+	td_mount_options(opts, sizeof(opts), self->dev);
+	ASSERT_EQ(EINVAL, try_mount(self->mnt, "fuse.test", opts));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,740 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fuse-bpf test daemon: a passthrough of a backing directory over the
+ * FUSE protocol, each inode held as an O_PATH descriptor.
+ *
+ * td_start() mounts in the caller, with mount(2) and fd=N as fuse-bpf users
+ * do, then forks the daemon, which takes the descriptor through
+ * fuse_session_mount("/dev/fd/N").  The daemon is single threaded, so its
+ * state needs no locking; the request counters live in a shared anonymous
+ * mapping so that the test reads them directly, also after td_stop().
+ */
+#define _GNU_SOURCE
+#define FUSE_USE_VERSION 317
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+
+#include <fuse_lowlevel.h>
+#include <linux/fuse.h>
+#include <linux/fuse_bpf.h>
+
+#include "test_daemon.h"
+
+#define TD_BUCKETS 1024
+
+struct td_node {
+	struct td_node *next;		/* hash chain */
+	int fd;				/* O_PATH, not following symlinks */
+	dev_t dev;
+	ino_t ino;
+	uint64_t nlookup;
+};
+
+struct td_state {
+	struct td_node root;		/* nodeid FUSE_ROOT_ID, never forgotten */
+	struct td_node *hash[TD_BUCKETS];
+	unsigned int flags;
+	unsigned long *count;
+};
+
+struct td_file {
+	int fd;
+	int backing_id;			/* > 0 when opened for passthrough */
+};
+
+struct td_dir {
+	DIR *dp;
+	off_t pos;			/* offset of the next entry to return */
+	struct dirent *pending;		/* read but did not fit the last reply */
+};
+
+static struct td_state *state(fuse_req_t req)
+{
+	return fuse_req_userdata(req);
+}
+
+static void bump(fuse_req_t req, unsigned int opcode)
+{
+	__atomic_fetch_add(&state(req)->count[opcode], 1, __ATOMIC_RELAXED);
+}
+
+static struct td_node *node(fuse_req_t req, fuse_ino_t ino)
+{
+	if (ino == FUSE_ROOT_ID)
+		return &state(req)->root;
+	return (struct td_node *)(uintptr_t)ino;
+}
+
+static struct td_file *file(struct fuse_file_info *fi)
+{
+	return (struct td_file *)(uintptr_t)fi->fh;
+}
+
+/* The path through which an O_PATH descriptor is opened or changed. */
+static char *fd_path(char *buf, size_t size, int fd)
+{
+	snprintf(buf, size, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
+static struct td_node **bucket(struct td_state *st, dev_t dev, ino_t ino)
+{
+	return &st->hash[(dev ^ ino) % TD_BUCKETS];
+}
+
+/* Look @name up in @parent, taking one lookup reference on its node. */
+static int td_lookup_entry(struct td_state *st, struct td_node *parent,
+			   const char *name, struct fuse_entry_param *e)
+{
+	struct td_node **head, *n;
+	int fd;
+
+	memset(e, 0, sizeof(*e));
+	fd = openat(parent->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (fstatat(fd, "", &e->attr, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) {
+		close(fd);
+		return errno;
+	}
+	head = bucket(st, e->attr.st_dev, e->attr.st_ino);
+	for (n = *head; n; n = n->next)
+		if (n->dev == e->attr.st_dev && n->ino == e->attr.st_ino)
+			break;
+	if (n) {
+		close(fd);
+	} else {
+		n = calloc(1, sizeof(*n));
+		if (!n) {
+			close(fd);
+			return ENOMEM;
+		}
+		n->fd = fd;
+		n->dev = e->attr.st_dev;
+		n->ino = e->attr.st_ino;
+		n->next = *head;
+		*head = n;
+	}
+	n->nlookup++;
+	e->ino = (uintptr_t)n;
+	return 0;
+}
+
+static void td_forget_one(struct td_state *st, fuse_ino_t ino, uint64_t nlookup)
+{
+	struct td_node **p, *n;
+
+	if (ino == FUSE_ROOT_ID)
+		return;
+	n = (struct td_node *)(uintptr_t)ino;
+	n->nlookup -= nlookup;
+	if (n->nlookup)
+		return;
+	for (p = bucket(st, n->dev, n->ino); *p != n; p = &(*p)->next)
+		;
+	*p = n->next;
+	close(n->fd);
+	free(n);
+}
+
+/* Answer a request that made @name in @parent (or failed with @err). */
+static void reply_made(fuse_req_t req, struct td_node *parent,
+		       const char *name, int err)
+{
+	struct fuse_entry_param e;
+
+	if (!err)
+		err = td_lookup_entry(state(req), parent, name, &e);
+	if (err)
+		fuse_reply_err(req, err);
+	else
+		fuse_reply_entry(req, &e);
+}
+
+static void reply_attr(fuse_req_t req, struct td_node *n)
+{
+	struct stat s;
+
+	if (fstatat(n->fd, "", &s, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		fuse_reply_err(req, errno);
+	else
+		fuse_reply_attr(req, &s, 0);
+}
+
+/* Hand out @fd as the open file of @fi; @e is set for a create. */
+static void reply_open(fuse_req_t req, struct fuse_file_info *fi, int fd,
+		       const struct fuse_entry_param *e)
+{
+	struct td_file *f = calloc(1, sizeof(*f));
+
+	if (!f) {
+		close(fd);
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	f->fd = fd;
+	if (state(req)->flags & TD_PASSTHROUGH) {
+		f->backing_id = fuse_passthrough_open(req, fd);
+		if (f->backing_id <= 0) {
+			close(fd);
+			free(f);
+			fuse_reply_err(req, EIO);
+			return;
+		}
+		fi->backing_id = f->backing_id;
+	}
+	fi->fh = (uintptr_t)f;
+	if (e)
+		fuse_reply_create(req, e, fi);
+	else
+		fuse_reply_open(req, fi);
+}
+
+static void td_init(void *data, struct fuse_conn_info *conn)
+{
+	struct td_state *st = data;
+
+	__atomic_fetch_add(&st->count[FUSE_INIT], 1, __ATOMIC_RELAXED);
+	if (st->flags & TD_PASSTHROUGH) {
+		if (!fuse_set_feature_flag(conn, FUSE_CAP_PASSTHROUGH))
+			fprintf(stderr, "test_daemon: no passthrough\n");
+		conn->max_backing_stack_depth = 1;
+	}
+}
+
+static void td_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	bump(req, FUSE_LOOKUP);
+	reply_made(req, node(req, parent), name, 0);
+}
+
+static void td_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+	bump(req, FUSE_FORGET);
+	td_forget_one(state(req), ino, nlookup);
+	fuse_reply_none(req);
+}
+
+static void td_forget_multi(fuse_req_t req, size_t count,
+			    struct fuse_forget_data *forgets)
+{
+	size_t i;
+
+	bump(req, FUSE_BATCH_FORGET);
+	for (i = 0; i < count; i++)
+		td_forget_one(state(req), forgets[i].ino, forgets[i].nlookup);
+	fuse_reply_none(req);
+}
+
+static void td_getattr(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
+{
+	bump(req, FUSE_GETATTR);
+	reply_attr(req, node(req, ino));
+}
+
+static int td_set_times(const char *path, const struct stat *attr, int valid)
+{
+	struct timespec tv[2] = {
+		{ .tv_nsec = UTIME_OMIT }, { .tv_nsec = UTIME_OMIT }
+	};
+
+	if (valid & FUSE_SET_ATTR_ATIME_NOW)
+		tv[0].tv_nsec = UTIME_NOW;
+	else if (valid & FUSE_SET_ATTR_ATIME)
+		tv[0] = attr->st_atim;
+	if (valid & FUSE_SET_ATTR_MTIME_NOW)
+		tv[1].tv_nsec = UTIME_NOW;
+	else if (valid & FUSE_SET_ATTR_MTIME)
+		tv[1] = attr->st_mtim;
+	return utimensat(AT_FDCWD, path, tv, 0);
+}
+
+static void td_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+		       int valid, struct fuse_file_info *fi)
+{
+	struct td_node *n = node(req, ino);
+	uid_t uid = valid & FUSE_SET_ATTR_UID ? attr->st_uid : (uid_t)-1;
+	gid_t gid = valid & FUSE_SET_ATTR_GID ? attr->st_gid : (gid_t)-1;
+	char path[32];
+
+	bump(req, FUSE_SETATTR);
+	fd_path(path, sizeof(path), n->fd);
+	if (((valid & FUSE_SET_ATTR_MODE) && chmod(path, attr->st_mode)) ||
+	    ((valid & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) &&
+	     fchownat(n->fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) ||
+	    ((valid & FUSE_SET_ATTR_SIZE) &&
+	     (fi ? ftruncate(file(fi)->fd, attr->st_size) :
+		   truncate(path, attr->st_size))) ||
+	    ((valid & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME)) &&
+	     td_set_times(path, attr, valid))) {
+		fuse_reply_err(req, errno);
+		return;
+	}
+	reply_attr(req, n);
+}
+
+static void td_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+	char buf[PATH_MAX];
+	ssize_t len;
+
+	bump(req, FUSE_READLINK);
+	len = readlinkat(node(req, ino)->fd, "", buf, sizeof(buf) - 1);
+	if (len < 0) {
+		fuse_reply_err(req, errno);
+		return;
+	}
+	buf[len] = '\0';
+	fuse_reply_readlink(req, buf);
+}
+
+static void td_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+		     mode_t mode, dev_t rdev)
+{
+	struct td_node *p = node(req, parent);
+
+	bump(req, FUSE_MKNOD);
+	reply_made(req, p, name, mknodat(p->fd, name, mode, rdev) ? errno : 0);
+}
+
+static void td_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
+		     mode_t mode)
+{
+	struct td_node *p = node(req, parent);
+
+	bump(req, FUSE_MKDIR);
+	reply_made(req, p, name, mkdirat(p->fd, name, mode) ? errno : 0);
+}
+
+static void td_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
+		       const char *name)
+{
+	struct td_node *p = node(req, parent);
+
+	bump(req, FUSE_SYMLINK);
+	reply_made(req, p, name, symlinkat(link, p->fd, name) ? errno : 0);
+}
+
+static void td_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+		    const char *newname)
+{
+	struct td_node *p = node(req, newparent);
+	char path[32];
+	int err;
+
+	bump(req, FUSE_LINK);
+	fd_path(path, sizeof(path), node(req, ino)->fd);
+	err = linkat(AT_FDCWD, path, p->fd, newname, AT_SYMLINK_FOLLOW);
+	reply_made(req, p, newname, err ? errno : 0);
+}
+
+static void td_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	bump(req, FUSE_UNLINK);
+	fuse_reply_err(req, unlinkat(node(req, parent)->fd, name, 0) ? errno : 0);
+}
+
+static void td_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	bump(req, FUSE_RMDIR);
+	fuse_reply_err(req, unlinkat(node(req, parent)->fd, name,
+				     AT_REMOVEDIR) ? errno : 0);
+}
+
+static void td_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      fuse_ino_t newparent, const char *newname,
+		      unsigned int flags)
+{
+	bump(req, flags ? FUSE_RENAME2 : FUSE_RENAME);
+	fuse_reply_err(req, renameat2(node(req, parent)->fd, name,
+				      node(req, newparent)->fd, newname,
+				      flags) ? errno : 0);
+}
+
+static void td_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	char path[32];
+	int fd;
+
+	bump(req, FUSE_OPEN);
+	fd_path(path, sizeof(path), node(req, ino)->fd);
+	fd = open(path, (fi->flags & ~O_NOFOLLOW) | O_CLOEXEC);
+	if (fd < 0)
+		fuse_reply_err(req, errno);
+	else
+		reply_open(req, fi, fd, NULL);
+}
+
+static void td_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      mode_t mode, struct fuse_file_info *fi)
+{
+	struct td_node *p = node(req, parent);
+	struct fuse_entry_param e;
+	int fd, err;
+
+	bump(req, FUSE_CREATE);
+	fd = openat(p->fd, name, (fi->flags & ~O_NOFOLLOW) | O_CREAT | O_CLOEXEC,
+		    mode);
+	if (fd < 0) {
+		fuse_reply_err(req, errno);
+		return;
+	}
+	err = td_lookup_entry(state(req), p, name, &e);
+	if (err) {
+		close(fd);
+		fuse_reply_err(req, err);
+		return;
+	}
+	reply_open(req, fi, fd, &e);
+}
+
+static void td_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		    struct fuse_file_info *fi)
+{
+	char *buf = malloc(size);
+	ssize_t n;
+
+	bump(req, FUSE_READ);
+	if (!buf) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	n = pread(file(fi)->fd, buf, size, off);
+	if (n < 0)
+		fuse_reply_err(req, errno);
+	else
+		fuse_reply_buf(req, buf, n);
+	free(buf);
+}
+
+static void td_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
+		     size_t size, off_t off, struct fuse_file_info *fi)
+{
+	ssize_t n;
+
+	bump(req, FUSE_WRITE);
+	n = pwrite(file(fi)->fd, buf, size, off);
+	if (n < 0)
+		fuse_reply_err(req, errno);
+	else
+		fuse_reply_write(req, n);
+}
+
+static void td_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	bump(req, FUSE_FLUSH);
+	fuse_reply_err(req, 0);
+}
+
+static void td_release(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
+{
+	struct td_file *f = file(fi);
+
+	bump(req, FUSE_RELEASE);
+	if (f->backing_id > 0)
+		fuse_passthrough_close(req, f->backing_id);
+	close(f->fd);
+	free(f);
+	fuse_reply_err(req, 0);
+}
+
+static void td_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
+		     struct fuse_file_info *fi)
+{
+	int fd = file(fi)->fd;
+
+	bump(req, FUSE_FSYNC);
+	fuse_reply_err(req, (datasync ? fdatasync(fd) : fsync(fd)) ? errno : 0);
+}
+
+static void td_opendir(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
+{
+	struct td_dir *d = calloc(1, sizeof(*d));
+	int fd;
+
+	bump(req, FUSE_OPENDIR);
+	if (!d) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	fd = openat(node(req, ino)->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d->dp = fd < 0 ? NULL : fdopendir(fd);
+	if (!d->dp) {
+		fuse_reply_err(req, errno);
+		if (fd >= 0)
+			close(fd);
+		free(d);
+		return;
+	}
+	fi->fh = (uintptr_t)d;
+	fuse_reply_open(req, fi);
+}
+
+static void td_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		       struct fuse_file_info *fi)
+{
+	struct td_dir *d = (struct td_dir *)(uintptr_t)fi->fh;
+	char *buf = malloc(size);
+	size_t used = 0, len;
+	struct stat s;
+	off_t next;
+	int err = 0;
+
+	bump(req, FUSE_READDIR);
+	if (!buf) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	if (off != d->pos) {
+		seekdir(d->dp, off);
+		d->pos = off;
+		d->pending = NULL;
+	}
+	for (;;) {
+		if (!d->pending) {
+			errno = 0;
+			d->pending = readdir(d->dp);
+			if (!d->pending) {
+				err = errno;
+				break;
+			}
+		}
+		memset(&s, 0, sizeof(s));
+		s.st_ino = d->pending->d_ino;
+		s.st_mode = DTTOIF(d->pending->d_type);
+		next = telldir(d->dp);
+		len = fuse_add_direntry(req, buf + used, size - used,
+					d->pending->d_name, &s, next);
+		if (len > size - used)
+			break;
+		used += len;
+		d->pos = next;
+		d->pending = NULL;
+	}
+	if (!used && err)
+		fuse_reply_err(req, err);
+	else
+		fuse_reply_buf(req, buf, used);
+	free(buf);
+}
+
+static void td_releasedir(fuse_req_t req, fuse_ino_t ino,
+			  struct fuse_file_info *fi)
+{
+	struct td_dir *d = (struct td_dir *)(uintptr_t)fi->fh;
+
+	bump(req, FUSE_RELEASEDIR);
+	closedir(d->dp);
+	free(d);
+	fuse_reply_err(req, 0);
+}
+
+static void td_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+	struct statvfs sv;
+
+	bump(req, FUSE_STATFS);
+	if (fstatvfs(node(req, ino)->fd, &sv))
+		fuse_reply_err(req, errno);
+	else
+		fuse_reply_statfs(req, &sv);
+}
+
+static const struct fuse_lowlevel_ops td_ops = {
+	.init		= td_init,
+	.lookup		= td_lookup,
+	.forget		= td_forget,
+	.forget_multi	= td_forget_multi,
+	.getattr	= td_getattr,
+	.setattr	= td_setattr,
+	.readlink	= td_readlink,
+	.mknod		= td_mknod,
+	.mkdir		= td_mkdir,
+	.symlink	= td_symlink,
+	.link		= td_link,
+	.unlink		= td_unlink,
+	.rmdir		= td_rmdir,
+	.rename		= td_rename,
+	.open		= td_open,
+	.create		= td_create,
+	.read		= td_read,
+	.write		= td_write,
+	.flush		= td_flush,
+	.release	= td_release,
+	.fsync		= td_fsync,
+	.opendir	= td_opendir,
+	.readdir	= td_readdir,
+	.releasedir	= td_releasedir,
+	.statfs		= td_statfs,
+};
+
+/* The daemon process: serve @backing on the mounted device @fd. */
+static int td_serve(int fd, const char *backing, unsigned int flags,
+		    unsigned long *count)
+{
+	char *argv[] = { "test_daemon", NULL };
+	struct fuse_args args = FUSE_ARGS_INIT(1, argv);
+	struct td_state *st = calloc(1, sizeof(*st));
+	struct fuse_session *se;
+	char dev[32];
+	int err;
+
+	if (!st)
+		return 1;
+	st->flags = flags;
+	st->count = count;
+	st->root.fd = open(backing, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (st->root.fd < 0)
+		return 1;
+	se = fuse_session_new(&args, &td_ops, sizeof(td_ops), st);
+	if (!se)
+		return 1;
+	snprintf(dev, sizeof(dev), "/dev/fd/%d", fd);
+	err = fuse_session_mount(se, dev) || fuse_session_loop(se);
+	fuse_session_destroy(se);
+	return err;
+}
+
+/**
+ * td_mount_options() - the mount(2) data of a FUSE mount on device @fd
+ * @buf: where to write them
+ * @size: size of @buf
+ * @fd: the open /dev/fuse-bpf (or /dev/fuse)
+ *
+ * Return: what snprintf() returns.
+ */
+int td_mount_options(char *buf, size_t size, int fd)
+{
+	return snprintf(buf, size, "fd=%d,rootmode=40000,user_id=%u,group_id=%u",
+			fd, getuid(), getgid());
+}
+
+/**
+ * td_start() - mount @backing on @mnt and start a daemon serving it
+ * @td: the daemon, filled in
+ * @backing: the backing directory
+ * @mnt: the mount point
+ * @flags: enum td_flags
+ *
+ * Returns once the mount answers, with the counters at zero.
+ *
+ * Return: 0, or -1 with errno set.
+ */
+int td_start(struct test_daemon *td, const char *backing, const char *mnt,
+	     unsigned int flags)
+{
+	const char *dev = flags & TD_STOCK ? "/dev/fuse" : FUSE_BPF_DEVICE;
+	const char *type = flags & TD_STOCK ? "fuse.test" : FUSE_BPF_FSTYPE ".test";
+	char opts[128];
+	struct stat s;
+	int fd, err;
+
+	memset(td, 0, sizeof(*td));
+	td->count = mmap(NULL, TD_OPCODES * sizeof(*td->count),
+			 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			 -1, 0);
+	if (td->count == MAP_FAILED)
+		return -1;
+	fd = open(dev, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	td_mount_options(opts, sizeof(opts), fd);
+	if (mount("test", mnt, type, MS_NOSUID | MS_NODEV, opts)) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	snprintf(td->mnt, sizeof(td->mnt), "%s", mnt);
+	td->pid = fork();
+	if (!td->pid)
+		_exit(td_serve(fd, backing, flags, td->count));
+	close(fd);
+	if (td->pid < 0 || stat(mnt, &s)) {
+		err = errno;
+		td_stop(td);
+		errno = err;
+		return -1;
+	}
+	td_reset(td);
+	return 0;
+}
+
+/**
+ * td_stop() - unmount and wait for the daemon to exit
+ * @td: the daemon
+ *
+ * A daemon that has not exited 5 s after the unmount is killed.
+ *
+ * Return: 0 if the daemon exited cleanly, -1 otherwise.
+ */
+int td_stop(struct test_daemon *td)
+{
+	int status = -1, i;
+
+	if (td->pid <= 0)
+		return 0;
+	if (umount2(td->mnt, 0))
+		umount2(td->mnt, MNT_DETACH);
+	for (i = 0; i < 500; i++) {
+		if (waitpid(td->pid, &status, WNOHANG) == td->pid)
+			break;
+		usleep(10000);
+	}
+	if (i == 500) {
+		kill(td->pid, SIGKILL);
+		waitpid(td->pid, &status, 0);
+	}
+	td->pid = 0;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
+}
+
+unsigned long td_count(const struct test_daemon *td, unsigned int opcode)
+{
+	return __atomic_load_n(&td->count[opcode], __ATOMIC_RELAXED);
+}
+
+void td_reset(struct test_daemon *td)
+{
+	unsigned int i;
+
+	for (i = 0; i < TD_OPCODES; i++)
+		__atomic_store_n(&td->count[i], 0, __ATOMIC_RELAXED);
+}
+
+const char *td_opname(unsigned int opcode)
+{
+	static const char * const names[TD_OPCODES] = {
+		[FUSE_LOOKUP] = "LOOKUP", [FUSE_FORGET] = "FORGET",
+		[FUSE_GETATTR] = "GETATTR", [FUSE_SETATTR] = "SETATTR",
+		[FUSE_READLINK] = "READLINK", [FUSE_SYMLINK] = "SYMLINK",
+		[FUSE_MKNOD] = "MKNOD", [FUSE_MKDIR] = "MKDIR",
+		[FUSE_UNLINK] = "UNLINK", [FUSE_RMDIR] = "RMDIR",
+		[FUSE_RENAME] = "RENAME", [FUSE_LINK] = "LINK",
+		[FUSE_OPEN] = "OPEN", [FUSE_READ] = "READ",
+		[FUSE_WRITE] = "WRITE", [FUSE_STATFS] = "STATFS",
+		[FUSE_RELEASE] = "RELEASE", [FUSE_FSYNC] = "FSYNC",
+		[FUSE_FLUSH] = "FLUSH", [FUSE_INIT] = "INIT",
+		[FUSE_OPENDIR] = "OPENDIR", [FUSE_READDIR] = "READDIR",
+		[FUSE_RELEASEDIR] = "RELEASEDIR", [FUSE_CREATE] = "CREATE",
+		[FUSE_BATCH_FORGET] = "BATCH_FORGET", [FUSE_RENAME2] = "RENAME2",
+	};
+
+	return opcode < TD_OPCODES && names[opcode] ? names[opcode] : "?";
+}
