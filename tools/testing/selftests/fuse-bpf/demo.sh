@@ -3,30 +3,37 @@
 #
 # make demo, in the VM: the same few operations on a fuse-bpf mount, with
 # and without upstream passthrough, and on the stock FUSE beside it.
+# "demo.sh ops LABEL" runs the operations on /tmp/mnt.
 set -e
 b=/tmp/backing
-mkdir -p $b /tmp/mnt
-echo "hello from the backing directory" >$b/hello.txt
+m=/tmp/mnt
 
-ops() {
-	m=/tmp/mnt
-	echo "  \$ cat $m/hello.txt"; sed 's/^/  /' $m/hello.txt
-	echo "  \$ echo data >$m/new.txt; cat $m/new.txt"
-	echo "data written through $1" >$m/new.txt; sed 's/^/  /' $m/new.txt
-	echo "  \$ mkdir $m/dir; mv $m/new.txt $m/dir/; ls -l $m/dir"
-	mkdir $m/dir; mv $m/new.txt $m/dir/; ls -l $m/dir | sed 's/^/  /'
-	echo "  backing file: $(stat -c '%s bytes, mode %a' $b/dir/new.txt)"
-	echo "  mount:        $(stat -c '%s bytes, mode %a' $m/dir/new.txt)"
+if [ "${1:-}" = ops ]; then
+	echo "  \$ cat $m/hello.txt"
+	sed 's/^/  /' $m/hello.txt
+	echo "  \$ echo ... >$m/new.txt; mkdir $m/dir; mv $m/new.txt $m/dir/"
+	echo "data written through $2" >$m/new.txt
+	mkdir $m/dir
+	mv $m/new.txt $m/dir/
+	echo "  \$ ls -l $m/dir; cat $m/dir/new.txt"
+	ls -l $m/dir | sed 's/^/  /'
+	sed 's/^/  /' $m/dir/new.txt
+	echo "  backing: $(stat -c '%s bytes, mode %a, mtime %Y' $b/dir/new.txt)"
+	echo "  mount:   $(stat -c '%s bytes, mode %a, mtime %Y' $m/dir/new.txt)"
 	rm -r $m/dir
-}
+	exit 0
+fi
 
+mkdir -p $b $m
+echo "hello from the backing directory" >$b/hello.txt
 echo "== fuse_bpf.ko beside the stock FUSE"
 grep fuse /proc/filesystems | sed 's/^/  /'
 ls -l /dev/fuse /dev/fuse-bpf | sed 's/^/  /'
 for mode in "fuse-bpf, every request to the daemon:" \
-	    "fuse-bpf with open-time passthrough (-p):-p" \
+	    "fuse-bpf, upstream open-time passthrough:-p" \
 	    "stock FUSE, every request to the daemon:-s"; do
-	echo "== ${mode%%:*}"
-	/tests/fusebpf-testd ${mode#*:} $b /tmp/mnt sh -c "$(type ops | tail -n +2); ops '${mode%%,*}'" \
-		| sed 's/^daemon/  daemon/'
+	label=${mode%%:*}
+	echo "== $label"
+	/tests/fusebpf-testd ${mode#*:} $b $m /tests/demo.sh ops "${label%%,*}" |
+		sed 's/^daemon/  daemon/'
 done

@@ -30,7 +30,7 @@ TEST(kernel_log_clean)
 	buf[len] = '\0';
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save))
-		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(bad); i++)
 			if (strstr(line, bad[i])) {
 				TH_LOG("%s", line);
 				found++;

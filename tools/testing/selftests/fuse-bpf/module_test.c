@@ -89,8 +89,8 @@ static int count_entries(const char *path)
 
 static void make_dirs(char *backing, char *mnt)
 {
-	strcpy(backing, "/tmp/mod-backing-XXXXXX");
-	strcpy(mnt, "/tmp/mod-mnt-XXXXXX");
+	snprintf(backing, 64, "/tmp/mod-backing-XXXXXX");
+	snprintf(mnt, 64, "/tmp/mod-mnt-XXXXXX");
 	if (!mkdtemp(backing) || !mkdtemp(mnt))
 		abort();
 }

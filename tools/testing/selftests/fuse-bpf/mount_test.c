@@ -37,7 +37,7 @@ FIXTURE(bad_mount) {
 
 FIXTURE_SETUP(bad_mount)
 {
-	strcpy(self->mnt, "/tmp/bad-mount-XXXXXX");
+	snprintf(self->mnt, sizeof(self->mnt), "/tmp/bad-mount-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->mnt));
 	ASSERT_EQ(0, module_refcnt());
 	self->dev = open(FUSE_BPF_DEVICE, O_RDWR);

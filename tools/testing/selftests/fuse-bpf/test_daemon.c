@@ -9,7 +9,6 @@
  * state needs no locking; the request counters live in a shared anonymous
  * mapping so that the test reads them directly, also after td_stop().
  */
-#define _GNU_SOURCE
 #define FUSE_USE_VERSION 317
 
 #include <dirent.h>
@@ -95,7 +94,10 @@ static struct td_node **bucket(struct td_state *st, dev_t dev, ino_t ino)
 	return &st->hash[(dev ^ ino) % TD_BUCKETS];
 }
 
-/* Look @name up in @parent, taking one lookup reference on its node. */
+/*
+ * Look @name up in @parent, taking one lookup reference on its node.
+ * Returns 0 or -errno, as all the helpers here do.
+ */
 static int td_lookup_entry(struct td_state *st, struct td_node *parent,
 			   const char *name, struct fuse_entry_param *e)
 {
@@ -105,10 +107,10 @@ static int td_lookup_entry(struct td_state *st, struct td_node *parent,
 	memset(e, 0, sizeof(*e));
 	fd = openat(parent->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return errno;
+		return -errno;
 	if (fstatat(fd, "", &e->attr, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) {
 		close(fd);
-		return errno;
+		return -errno;
 	}
 	head = bucket(st, e->attr.st_dev, e->attr.st_ino);
 	for (n = *head; n; n = n->next)
@@ -120,7 +122,7 @@ static int td_lookup_entry(struct td_state *st, struct td_node *parent,
 		n = calloc(1, sizeof(*n));
 		if (!n) {
 			close(fd);
-			return ENOMEM;
+			return -ENOMEM;
 		}
 		n->fd = fd;
 		n->dev = e->attr.st_dev;
@@ -150,7 +152,7 @@ static void td_forget_one(struct td_state *st, fuse_ino_t ino, uint64_t nlookup)
 	free(n);
 }
 
-/* Answer a request that made @name in @parent (or failed with @err). */
+/* Answer a request that made @name in @parent (or failed with -@err). */
 static void reply_made(fuse_req_t req, struct td_node *parent,
 		       const char *name, int err)
 {
@@ -159,7 +161,7 @@ static void reply_made(fuse_req_t req, struct td_node *parent,
 	if (!err)
 		err = td_lookup_entry(state(req), parent, name, &e);
 	if (err)
-		fuse_reply_err(req, err);
+		fuse_reply_err(req, -err);
 	else
 		fuse_reply_entry(req, &e);
 }
@@ -308,7 +310,7 @@ static void td_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
 	struct td_node *p = node(req, parent);
 
 	bump(req, FUSE_MKNOD);
-	reply_made(req, p, name, mknodat(p->fd, name, mode, rdev) ? errno : 0);
+	reply_made(req, p, name, mknodat(p->fd, name, mode, rdev) ? -errno : 0);
 }
 
 static void td_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
@@ -317,7 +319,7 @@ static void td_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 	struct td_node *p = node(req, parent);
 
 	bump(req, FUSE_MKDIR);
-	reply_made(req, p, name, mkdirat(p->fd, name, mode) ? errno : 0);
+	reply_made(req, p, name, mkdirat(p->fd, name, mode) ? -errno : 0);
 }
 
 static void td_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
@@ -326,7 +328,7 @@ static void td_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 	struct td_node *p = node(req, parent);
 
 	bump(req, FUSE_SYMLINK);
-	reply_made(req, p, name, symlinkat(link, p->fd, name) ? errno : 0);
+	reply_made(req, p, name, symlinkat(link, p->fd, name) ? -errno : 0);
 }
 
 static void td_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
@@ -339,7 +341,7 @@ static void td_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 	bump(req, FUSE_LINK);
 	fd_path(path, sizeof(path), node(req, ino)->fd);
 	err = linkat(AT_FDCWD, path, p->fd, newname, AT_SYMLINK_FOLLOW);
-	reply_made(req, p, newname, err ? errno : 0);
+	reply_made(req, p, newname, err ? -errno : 0);
 }
 
 static void td_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -396,7 +398,7 @@ static void td_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	err = td_lookup_entry(state(req), p, name, &e);
 	if (err) {
 		close(fd);
-		fuse_reply_err(req, err);
+		fuse_reply_err(req, -err);
 		return;
 	}
 	reply_open(req, fi, fd, &e);
@@ -588,8 +590,7 @@ static const struct fuse_lowlevel_ops td_ops = {
 static int td_serve(int fd, const char *backing, unsigned int flags,
 		    unsigned long *count)
 {
-	char *argv[] = { "test_daemon", NULL };
-	struct fuse_args args = FUSE_ARGS_INIT(1, argv);
+	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
 	struct td_state *st = calloc(1, sizeof(*st));
 	struct fuse_session *se;
 	char dev[32];
@@ -600,9 +601,10 @@ static int td_serve(int fd, const char *backing, unsigned int flags,
 	st->flags = flags;
 	st->count = count;
 	st->root.fd = open(backing, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (st->root.fd < 0)
+	if (st->root.fd < 0 || fuse_opt_add_arg(&args, "test_daemon"))
 		return 1;
 	se = fuse_session_new(&args, &td_ops, sizeof(td_ops), st);
+	fuse_opt_free_args(&args);
 	if (!se)
 		return 1;
 	snprintf(dev, sizeof(dev), "/dev/fd/%d", fd);
