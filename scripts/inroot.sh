@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run a command inside the build root: inroot.sh ROOT CMD [ARG...]
+# Run a command inside the build root: inroot.sh ROOT [NAME=VALUE...] CMD [ARG...]
+# The command gets a clean environment, plus the NAME=VALUE given.
 #
 # A private mount namespace holds /proc, /dev and the bind mount of the
 # source tree at /src, so nothing stays mounted when the command ends.

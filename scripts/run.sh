@@ -37,4 +37,4 @@ fi
 "$top/scripts/buildroot.sh" "$root" "${MIRROR:-http://deb.debian.org/debian}" \
 	"$top/scripts/packages"
 INROOT_BIND="${binds[*]}" exec "$top/scripts/inroot.sh" "$root" \
-	/src/scripts/vm.sh "$mode" "$ksrc" "$kdir"
+	VM_TIMEOUT="${VM_TIMEOUT:-1200}" /src/scripts/vm.sh "$mode" "$ksrc" "$kdir"

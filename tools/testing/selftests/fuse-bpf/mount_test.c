@@ -60,30 +60,47 @@ static int try_mount(const char *mnt, const char *type, const char *opts)
 	return 0;
 }
 
+/* try_mount() with good options around fd=@fd, and @extra appended. */
+static int try_mount_fd(const char *mnt, const char *type, int fd,
+			const char *extra)
+{
+	char opts[160];
+	int len = td_mount_options(opts, sizeof(opts), fd);
+
+	snprintf(opts + len, sizeof(opts) - len, "%s", extra);
+	return try_mount(mnt, type, opts);
+}
+
+/* try_mount_fd() with a descriptor of @path opened @flags. */
+static int try_mount_path(const char *mnt, const char *type, const char *path,
+			  int flags)
+{
+	int fd = open(path, flags), err;
+
+	if (fd < 0)
+		return -1;
+	err = try_mount_fd(mnt, type, fd, "");
+	close(fd);
+	return err;
+}
+
+#define FSTYPE FUSE_BPF_FSTYPE ".test"
+
 /* The baseline: the bad options below fail for what they change. */
 TEST_F(bad_mount, good_options_mount)
 {
-	char opts[128];
-
-	td_mount_options(opts, sizeof(opts), self->dev);
-	ASSERT_EQ(0, try_mount(self->mnt, FUSE_BPF_FSTYPE ".test", opts));
+	ASSERT_EQ(0, try_mount_fd(self->mnt, FSTYPE, self->dev, ""));
 }
 
 TEST_F(bad_mount, good_options_mount_without_subtype)
 {
-	char opts[128];
-
-	td_mount_options(opts, sizeof(opts), self->dev);
-	ASSERT_EQ(0, try_mount(self->mnt, FUSE_BPF_FSTYPE, opts));
+	ASSERT_EQ(0, try_mount_fd(self->mnt, FUSE_BPF_FSTYPE, self->dev, ""));
 }
 
 TEST_F(bad_mount, unknown_option)
 {
-	char opts[128];
-
-	td_mount_options(opts, sizeof(opts), self->dev);
-	strcat(opts, ",no_such_option=1");
-	ASSERT_EQ(EINVAL, try_mount(self->mnt, FUSE_BPF_FSTYPE ".test", opts));
+	ASSERT_EQ(EINVAL, try_mount_fd(self->mnt, FSTYPE, self->dev,
+				       ",no_such_option=1"));
 }
 
 TEST_F(bad_mount, missing_rootmode)
@@ -91,57 +108,39 @@ TEST_F(bad_mount, missing_rootmode)
 	char opts[128];
 
 	snprintf(opts, sizeof(opts), "fd=%d,user_id=0,group_id=0", self->dev);
-	ASSERT_EQ(EINVAL, try_mount(self->mnt, FUSE_BPF_FSTYPE ".test", opts));
+	ASSERT_EQ(EINVAL, try_mount(self->mnt, FSTYPE, opts));
 }
 
 TEST_F(bad_mount, missing_fd)
 {
-	ASSERT_EQ(EINVAL, try_mount(self->mnt, FUSE_BPF_FSTYPE ".test",
+	ASSERT_EQ(EINVAL, try_mount(self->mnt, FSTYPE,
 				    "rootmode=40000,user_id=0,group_id=0"));
 }
 
 TEST_F(bad_mount, fd_not_open)
 {
-	char opts[128];
-
-	td_mount_options(opts, sizeof(opts), 999);
-	ASSERT_EQ(EINVAL, try_mount(self->mnt, FUSE_BPF_FSTYPE ".test", opts));
+	ASSERT_EQ(EINVAL, try_mount_fd(self->mnt, FSTYPE, 999, ""));
 }
 
 TEST_F(bad_mount, fd_not_a_number)
 {
-	ASSERT_EQ(EINVAL, try_mount(self->mnt, FUSE_BPF_FSTYPE ".test",
+	ASSERT_EQ(EINVAL, try_mount(self->mnt, FSTYPE,
 				    "fd=three,rootmode=40000,user_id=0,group_id=0"));
 }
 
 TEST_F(bad_mount, fd_of_regular_file)
 {
-	char opts[128];
-	int fd = open("/init", O_RDONLY);
-
-	ASSERT_LE(0, fd);
-	td_mount_options(opts, sizeof(opts), fd);
-	EXPECT_EQ(EINVAL, try_mount(self->mnt, FUSE_BPF_FSTYPE ".test", opts));
-	close(fd);
+	ASSERT_EQ(EINVAL, try_mount_path(self->mnt, FSTYPE, "/init", O_RDONLY));
 }
 
 TEST_F(bad_mount, fd_of_stock_fuse_device)
 {
-	char opts[128];
-	int fd = open("/dev/fuse", O_RDWR);
-
-	ASSERT_LE(0, fd);
-	td_mount_options(opts, sizeof(opts), fd);
-	EXPECT_EQ(EINVAL, try_mount(self->mnt, FUSE_BPF_FSTYPE ".test", opts));
-	close(fd);
+	ASSERT_EQ(EINVAL, try_mount_path(self->mnt, FSTYPE, "/dev/fuse", O_RDWR));
 }
 
 TEST_F(bad_mount, fuse_bpf_device_on_stock_fuse)
 {
-	char opts[128];
-
-	td_mount_options(opts, sizeof(opts), self->dev);
-	ASSERT_EQ(EINVAL, try_mount(self->mnt, "fuse.test", opts));
+	ASSERT_EQ(EINVAL, try_mount_fd(self->mnt, "fuse.test", self->dev, ""));
 }
 
 TEST_HARNESS_MAIN
