@@ -2,7 +2,8 @@
 #
 # fuse-bpf.  All build output lives in .build/ (ignored):
 #   make          build fuse_bpf.ko for KDIR (default: the running kernel)
-#   make check    build and run the kselftests in a QEMU guest (as root)
+#   make check    build and run the kselftests in a QEMU guest (as root);
+#                 KERNEL=debug boots a KASAN/lockdep/kmemleak kernel
 #   make demo     boot the guest and show fuse-bpf at work (as root)
 # KSRC names the kernel source the stock fs/fuse comes from: a tree or a
 # linux-source tarball.

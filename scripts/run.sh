@@ -3,7 +3,9 @@
 #
 # run.sh check|demo, on the host: make sure the build root exists, then
 # build and run MODE inside it (scripts/vm.sh).  KSRC and KDIR, when set,
-# are host paths, mapped into the build root.
+# are host paths, mapped into the build root.  KERNEL=debug boots the debug
+# kernel of kernel/debug.config, built once into FUSE_BPF_CACHE (default
+# /var/cache/fuse-bpf, outside the clone, so that clones share it).
 set -euo pipefail
 
 mode=$1
@@ -34,7 +36,18 @@ if [ -n "${KDIR:-}" ]; then
 	kdir=/mnt/kdir
 fi
 
+kernel=${KERNEL:-distro}
+case $kernel in
+distro) ;;
+debug)
+	cache=${FUSE_BPF_CACHE:-/var/cache/fuse-bpf}
+	mkdir -p "$cache"
+	binds+=("$(readlink -f "$cache"):/cache")
+	;;
+*) die "KERNEL=$kernel: there is KERNEL=distro (the default) and KERNEL=debug" ;;
+esac
+
 "$top/scripts/buildroot.sh" "$root" "${MIRROR:-http://deb.debian.org/debian}" \
 	"$top/scripts/packages"
 INROOT_BIND="${binds[*]}" exec "$top/scripts/inroot.sh" "$root" \
-	VM_TIMEOUT="${VM_TIMEOUT:-1200}" /src/scripts/vm.sh "$mode" "$ksrc" "$kdir"
+	VM_TIMEOUT="${VM_TIMEOUT:-1200}" KERNEL="$kernel" /src/scripts/vm.sh "$mode" "$ksrc" "$kdir"

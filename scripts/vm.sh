@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # vm.sh check|demo [KSRC] [KDIR], inside the build root: build the module
-# and the tests for the build root's kernel, pack the initramfs, boot the
-# kernel under QEMU TCG and report.  For check, the last line printed is
+# and the tests for the build root's kernel (or, with KERNEL=debug, for the
+# debug kernel), pack the initramfs, boot the kernel under QEMU TCG and
+# report.  For check, the last line printed is
 # "N passed, N failed" and the exit status is non-zero on any failure.
 set -euo pipefail
 
@@ -19,7 +20,12 @@ kernel=/boot/vmlinuz-$kver
 die() { echo "vm: $*" >&2; exit 1; }
 
 [ -n "$kver" ] || die "no linux-headers-amd64 in the build root"
-[ -f "$kernel" ] || die "no $kernel in the build root"
+if [ "${KERNEL:-distro}" = debug ]; then
+	kdir=$("$top/scripts/debug-kernel.sh" "$ksrc" /cache)
+	kernel=$kdir/arch/x86/boot/bzImage
+	kver=$(cat "$kdir/include/config/kernel.release")-debug
+fi
+[ -f "$kernel" ] || die "no kernel image $kernel"
 
 "$top/scripts/build-module.sh" "$ksrc" "$kdir" "$out"
 ksft=$("$top/scripts/ksrc.sh" "$ksrc" "$out/ksrc")/tools/testing/selftests
