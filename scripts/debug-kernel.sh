@@ -24,7 +24,8 @@ tree=$cache/$ver-debug-$hash
 
 if [ ! -e "$tree/.stamp-built" ]; then
 	if [ ! -e "$tree/.stamp-unpacked" ]; then
-		rm -rf "$tree"
+		# Trees of an older tarball or configuration are not used again.
+		rm -rf "$cache"/*-debug-*
 		mkdir -p "$tree"
 		echo "debug-kernel: unpacking $ksrc into $tree" >&2
 		tar -xf "$ksrc" -C "$tree" --strip-components=1
