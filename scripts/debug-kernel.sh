@@ -6,9 +6,10 @@
 # print its build directory, which is both the KDIR of the module and the
 # home of the bzImage the VM boots.
 #
-# The tree lives in CACHE under a name made of the tarball's package
-# version and a hash of the configuration inputs; it is marked done only
-# after a complete build, so an interrupted build is resumed, never used.
+# The tree lives in CACHE under a name made of the tarball's name, size and
+# mtime and a hash of the configuration inputs (kernel/debug.config and this
+# script); it is marked done only after a complete build, so an interrupted
+# build is resumed, never used.
 set -euo pipefail
 
 ksrc=$1
