@@ -20,4 +20,143 @@
 #define FUSE_BPF_CTL_FSTYPE	"fusebpfctl"
 #define FUSE_BPF_CTL_MOUNT	"/sys/fs/fusebpf/connections"
 
+#include <linux/types.h>
+
+/*
+ * Mount option that turns fuse-bpf on for a mount: "fd=N,...,bpf". Without
+ * it the mount is plain FUSE and a daemon never sees anything below. With
+ * it, every FUSE_LOOKUP reply may carry a struct fuse_bpf_entry_out after
+ * its struct fuse_entry_out, and FUSE_DO_READDIRPLUS is not offered (a
+ * READDIRPLUS entry has no room for one). A mount option rather than a
+ * FUSE_INIT flag, because libfuse3 drops INIT flags it does not know.
+ *
+ * Node ids with FUSE_BPF_NODEID_KERNEL set are reserved on such a mount for
+ * inodes the kernel looked up in a backing directory by itself; the daemon
+ * never sees them, and a LOOKUP reply that uses one fails with EIO.
+ */
+#define FUSE_BPF_MOUNT_OPTION	"bpf"
+#define FUSE_BPF_NODEID_KERNEL	(1ULL << 63)
+
+/* Length of a struct_ops fuse_ops instance name, NUL included. */
+#define FUSE_BPF_NAME_LEN	16
+
+/* What a LOOKUP reply says about the backing of the node it returns. */
+enum fuse_bpf_backing_action {
+	/* No backing: a plain FUSE inode, served by the daemon. */
+	FUSE_BPF_BACKING_NONE = 0,
+	/*
+	 * Keep the parent's: the backing is the entry of the same name in
+	 * the parent's backing directory (ENOENT if there is none).
+	 */
+	FUSE_BPF_BACKING_PARENT = 1,
+	/* The file registered with FUSE_DEV_IOC_BACKING_OPEN as backing_id. */
+	FUSE_BPF_BACKING_ID = 2,
+};
+
+/* What a LOOKUP reply says about the BPF filter of the node. */
+enum fuse_bpf_ops_action {
+	/* Inherit the parent directory's fuse_ops instance, if any. */
+	FUSE_BPF_OPS_INHERIT = 0,
+	/* No filter: every operation of a backed node goes to the backing. */
+	FUSE_BPF_OPS_REMOVE = 1,
+	/* The registered struct_ops fuse_ops instance called ops_name. */
+	FUSE_BPF_OPS_NAME = 2,
+};
+
+/**
+ * struct fuse_bpf_entry_out - the fuse-bpf extension of a LOOKUP reply
+ * @backing_action: an enum fuse_bpf_backing_action
+ * @backing_id: with FUSE_BPF_BACKING_ID, the id FUSE_DEV_IOC_BACKING_OPEN
+ *	returned; the inode takes its own reference, so the daemon may close
+ *	the id once the reply is written. Must be 0 otherwise.
+ * @ops_action: an enum fuse_bpf_ops_action
+ * @padding: must be 0
+ * @ops_name: with FUSE_BPF_OPS_NAME, the NUL-terminated instance name
+ *	(the "name" member of the struct_ops map); zeroes otherwise
+ *
+ * The extension is all or nothing: a reply with only a fuse_entry_out
+ * means FUSE_BPF_BACKING_NONE and FUSE_BPF_OPS_INHERIT; any other length
+ * than sizeof(struct fuse_bpf_entry_out) fails the lookup. The backing and
+ * the filter are decided by the reply that creates the inode; replies for
+ * a node the kernel already has leave its attachment as it is.
+ */
+struct fuse_bpf_entry_out {
+	__u32	backing_action;
+	__u32	backing_id;
+	__u32	ops_action;
+	__u32	padding;
+	char	ops_name[FUSE_BPF_NAME_LEN];
+};
+
+/*
+ * What a prefilter returns (a postfilter returns the operation's result,
+ * which it may change):
+ * FUSE_BPF_BACKING: the kernel performs the operation on the backing.
+ * FUSE_BPF_USER: a normal FUSE request goes to the daemon.
+ * FUSE_BPF_USER_PREFILTER: the daemon gets the request with
+ *	FUSE_BPF_PREFILTER or'ed into the opcode; it replies with a
+ *	struct fuse_bpf_filter_out whose result is one of these codes (not
+ *	FUSE_BPF_USER_PREFILTER), followed by the op's input struct, which it
+ *	may have edited.
+ * FUSE_BPF_POSTFILTER: the backing operation, then the BPF postfilter.
+ * FUSE_BPF_USER_POSTFILTER: the backing operation, then the daemon gets
+ *	the op's input struct and a struct fuse_bpf_filter_out holding the
+ *	result, with FUSE_BPF_POSTFILTER or'ed into the opcode; an error in
+ *	its reply replaces the result.
+ * A negative errno: the operation fails with it.
+ * Without a prefilter, the operation goes to the backing, and to the
+ * postfilter if the instance has one for it.
+ */
+enum fuse_bpf_result {
+	FUSE_BPF_BACKING = 0,
+	FUSE_BPF_USER = 1,
+	FUSE_BPF_USER_PREFILTER = 2,
+	FUSE_BPF_POSTFILTER = 3,
+	FUSE_BPF_USER_POSTFILTER = 4,
+};
+
+/* Opcode flags of the daemon-side filter requests. */
+#define FUSE_BPF_PREFILTER	0x10000
+#define FUSE_BPF_POSTFILTER	0x20000
+
+/**
+ * struct fuse_bpf_filter_out - a daemon-side filter's verdict
+ * @result: in a FUSE_BPF_PREFILTER reply, an enum fuse_bpf_result or a
+ *	negative errno; in a FUSE_BPF_POSTFILTER request, the result of the
+ *	backing operation
+ * @padding: 0
+ */
+struct fuse_bpf_filter_out {
+	__s64	result;
+	__u64	padding;
+};
+
+/**
+ * struct fuse_bpf_meta - what every filter is told about the operation
+ * @nodeid: the node id (FUSE_BPF_NODEID_KERNEL set for kernel-only nodes)
+ * @opcode: the FUSE opcode of the operation
+ * @uid: the caller's fsuid
+ * @gid: the caller's fsgid
+ * @pid: the caller's thread group id
+ */
+struct fuse_bpf_meta {
+	__u64	nodeid;
+	__u32	opcode;
+	__u32	uid;
+	__u32	gid;
+	__u32	pid;
+};
+
+/**
+ * struct fuse_bpf_lookup_in - the argument of the lookup filters
+ * @namelen: length of @name, without the NUL
+ * @padding: 0
+ * @name: the NUL-terminated name looked up
+ */
+struct fuse_bpf_lookup_in {
+	__u32	namelen;
+	__u32	padding;
+	char	name[256];
+};
+
 #endif /* _UAPI_LINUX_FUSE_BPF_H */

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuse-bpf: attributes of backed inodes. The backing inode is authoritative,
+ * as in overlayfs: getattr is answered from it, and the FUSE inode's copy
+ * is refreshed after every operation that may change it.
+ */
+
+#include "fuse_i.h"
+
+#include <linux/cred.h>
+#include <linux/mount.h>
+
+/**
+ * fuse_bpf_copyattr - copy a backed inode's attributes from its backing
+ * @inode: a backed FUSE inode
+ */
+void fuse_bpf_copyattr(struct inode *inode)
+{
+	struct fuse_inode *fi = get_fuse_inode(inode);
+	struct fuse_bpf_inode *fbi = READ_ONCE(fi->bpf);
+	struct inode *backing = d_inode(fbi->path.dentry);
+
+	spin_lock(&fi->lock);
+	fi->attr_version = atomic64_inc_return(&get_fuse_conn(inode)->attr_version);
+	inode->i_mode = backing->i_mode;
+	inode->i_uid = backing->i_uid;
+	inode->i_gid = backing->i_gid;
+	set_nlink(inode, backing->i_nlink);
+	i_size_write(inode, i_size_read(backing));
+	inode->i_blocks = backing->i_blocks;
+	inode_set_atime_to_ts(inode, inode_get_atime(backing));
+	inode_set_mtime_to_ts(inode, inode_get_mtime(backing));
+	inode_set_ctime_to_ts(inode, inode_get_ctime(backing));
+	fi->orig_ino = backing->i_ino;
+	fi->orig_i_mode = backing->i_mode;
+	spin_unlock(&fi->lock);
+}
+
+static void fuse_bpf_fill_attr(struct fuse_attr *attr, const struct kstat *st)
+{
+	*attr = (struct fuse_attr) {
+		.ino = st->ino,
+		.size = st->size,
+		.blocks = st->blocks,
+		.atime = st->atime.tv_sec,
+		.mtime = st->mtime.tv_sec,
+		.ctime = st->ctime.tv_sec,
+		.atimensec = st->atime.tv_nsec,
+		.mtimensec = st->mtime.tv_nsec,
+		.ctimensec = st->ctime.tv_nsec,
+		.mode = st->mode,
+		.nlink = st->nlink,
+		.uid = from_kuid(&init_user_ns, st->uid),
+		.gid = from_kgid(&init_user_ns, st->gid),
+		.rdev = new_encode_dev(st->rdev),
+		.blksize = st->blksize,
+	};
+}
+
+/**
+ * fuse_bpf_getattr - getattr/statx of a backed inode
+ * @inode: the inode
+ * @stat: where the attributes go, or NULL to only refresh the inode's
+ * @request_mask: STATX_* wanted
+ * @flags: AT_STATX_* sync flags
+ * @res: the result, if this returns true
+ *
+ * Return: false if the operation goes to the daemon.
+ */
+bool fuse_bpf_getattr(struct inode *inode, struct kstat *stat,
+		      u32 request_mask, unsigned int flags, int *res)
+{
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	struct fuse_getattr_in in = {};
+	struct fuse_attr_out out = {};
+	struct fuse_bpf_meta meta;
+	const struct cred *old_cred;
+	struct kstat st;
+	int ret;
+
+	if (!fbi)
+		return false;
+	fuse_bpf_meta_init(&meta, inode, FUSE_GETATTR);
+	ret = fuse_bpf_prefilter(fbi, getattr, &meta, &in);
+	if (ret == FUSE_BPF_USER_PREFILTER)
+		ret = fuse_bpf_user_prefilter(inode, FUSE_GETATTR, &in,
+					      sizeof(in));
+	if (ret == FUSE_BPF_USER)
+		return false;
+	*res = ret;
+	if (ret < 0)
+		return true;
+
+	old_cred = override_creds(fbi->cred);
+	*res = vfs_getattr(&fbi->path, &st, request_mask, flags);
+	revert_creds(old_cred);
+	fuse_bpf_copyattr(inode);
+	if (ret == FUSE_BPF_POSTFILTER) {
+		fuse_bpf_fill_attr(&out.attr, &st);
+		*res = fuse_bpf_postfilter(fbi->filter, getattr, *res, &meta, &in, &out);
+	} else if (ret == FUSE_BPF_USER_POSTFILTER) {
+		*res = fuse_bpf_user_postfilter(inode, FUSE_GETATTR, &in,
+						sizeof(in), *res);
+	}
+	if (!*res && stat) {
+		*stat = st;
+		stat->dev = inode->i_sb->s_dev;
+	}
+	return true;
+}
+
+static void fuse_bpf_setattr_in(struct fuse_setattr_in *in,
+				const struct iattr *attr)
+{
+	unsigned int v = attr->ia_valid;
+
+	in->valid = (v & ATTR_MODE ? FATTR_MODE : 0) |
+		    (v & ATTR_UID ? FATTR_UID : 0) |
+		    (v & ATTR_GID ? FATTR_GID : 0) |
+		    (v & ATTR_SIZE ? FATTR_SIZE : 0) |
+		    (v & ATTR_ATIME ? FATTR_ATIME : 0) |
+		    (v & ATTR_MTIME ? FATTR_MTIME : 0) |
+		    (v & ATTR_CTIME ? FATTR_CTIME : 0);
+	in->mode = attr->ia_mode;
+	in->uid = from_kuid(&init_user_ns, attr->ia_uid);
+	in->gid = from_kgid(&init_user_ns, attr->ia_gid);
+	in->size = attr->ia_size;
+	in->atime = attr->ia_atime.tv_sec;
+	in->atimensec = attr->ia_atime.tv_nsec;
+	in->mtime = attr->ia_mtime.tv_sec;
+	in->mtimensec = attr->ia_mtime.tv_nsec;
+	in->ctime = attr->ia_ctime.tv_sec;
+	in->ctimensec = attr->ia_ctime.tv_nsec;
+}
+
+static int fuse_bpf_setattr_backing(struct fuse_bpf_inode *fbi,
+				    struct iattr *attr)
+{
+	struct dentry *backing = fbi->path.dentry;
+	struct iattr battr = *attr;
+	const struct cred *old_cred;
+	int err;
+
+	/* the backing file system computes what to kill itself */
+	battr.ia_valid &= ~ATTR_FILE;
+	if (battr.ia_valid & (ATTR_KILL_SUID | ATTR_KILL_SGID))
+		battr.ia_valid &= ~ATTR_MODE;
+
+	err = mnt_want_write(fbi->path.mnt);
+	if (err)
+		return err;
+	old_cred = override_creds(fbi->cred);
+	inode_lock(d_inode(backing));
+	err = notify_change(mnt_idmap(fbi->path.mnt), backing, &battr, NULL);
+	inode_unlock(d_inode(backing));
+	revert_creds(old_cred);
+	mnt_drop_write(fbi->path.mnt);
+	return err;
+}
+
+/**
+ * fuse_bpf_setattr - setattr of a backed inode
+ * @entry: the dentry
+ * @attr: the change
+ * @res: the result, if this returns true
+ *
+ * The caller's permission is checked on the FUSE inode, with the
+ * attributes just copied from the backing; the backing change runs with
+ * the backing's credentials.
+ *
+ * Return: false if the operation goes to the daemon.
+ */
+bool fuse_bpf_setattr(struct dentry *entry, struct iattr *attr, int *res)
+{
+	struct inode *inode = d_inode(entry);
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	struct fuse_setattr_in in = {};
+	struct fuse_attr_out out = {};
+	struct fuse_bpf_meta meta;
+	int ret;
+
+	if (!fbi)
+		return false;
+	fuse_bpf_copyattr(inode);
+	*res = setattr_prepare(&nop_mnt_idmap, entry, attr);
+	if (*res)
+		return true;
+
+	fuse_bpf_meta_init(&meta, inode, FUSE_SETATTR);
+	fuse_bpf_setattr_in(&in, attr);
+	ret = fuse_bpf_prefilter(fbi, setattr, &meta, &in);
+	if (ret == FUSE_BPF_USER_PREFILTER)
+		ret = fuse_bpf_user_prefilter(inode, FUSE_SETATTR, &in,
+					      sizeof(in));
+	if (ret == FUSE_BPF_USER)
+		return false;
+	*res = ret;
+	if (ret < 0)
+		return true;
+
+	*res = fuse_bpf_setattr_backing(fbi, attr);
+	fuse_bpf_copyattr(inode);
+	if (ret == FUSE_BPF_POSTFILTER)
+		*res = fuse_bpf_postfilter(fbi->filter, setattr, *res, &meta, &in, &out);
+	else if (ret == FUSE_BPF_USER_POSTFILTER)
+		*res = fuse_bpf_user_postfilter(inode, FUSE_SETATTR, &in,
+						sizeof(in), *res);
+	return true;
+}
+
+/**
+ * fuse_bpf_permission - permission check on a backed inode
+ * @idmap: idmap of the mount
+ * @inode: the inode
+ * @mask: MAY_* wanted
+ * @res: the result, if this returns true
+ *
+ * Checked on the FUSE inode with the backing's attributes, never with the
+ * backing's credentials, so a filter cannot widen access.
+ *
+ * Return: false if @inode is not backed.
+ */
+bool fuse_bpf_permission(struct mnt_idmap *idmap, struct inode *inode,
+			 int mask, int *res)
+{
+	if (!fuse_bpf_inode(inode))
+		return false;
+	fuse_bpf_copyattr(inode);
+	*res = generic_permission(idmap, inode, mask);
+	return true;
+}

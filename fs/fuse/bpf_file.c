@@ -1,0 +1,632 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuse-bpf: file operations of backed inodes.
+ *
+ * Opening a backed inode opens its backing file (backing_file_open(), with
+ * the backing's credentials), kept in fuse_file->passthrough; FUSE_OPEN
+ * goes to the daemon only if the open prefilter says so. read_iter and
+ * write_iter run prefilter -> backing or daemon -> postfilter, both
+ * synchronously and as AIO; splice and mmap take the same decisions.
+ */
+
+#include "fuse_i.h"
+
+#include <linux/backing-file.h>
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/splice.h>
+#include <linux/uio.h>
+
+/*
+ * An asynchronous backing read or write: a clone of the caller's kiocb
+ * that pins the backing file, and what the postfilter needs at completion.
+ * One reference for the submitter, one for the completion.
+ */
+struct fuse_bpf_aio {
+	struct kiocb iocb;
+	refcount_t ref;
+	struct kiocb *orig_iocb;
+	struct fuse_bpf_filter *filter;
+	struct fuse_bpf_meta meta;
+	union {
+		struct fuse_read_in read;
+		struct fuse_write_in write;
+	} in;
+	int action;
+	long res;
+	struct work_struct work;
+};
+
+static struct kmem_cache *fuse_bpf_aio_cachep;
+static struct workqueue_struct *fuse_bpf_wq;
+
+#define FUSE_BPF_IOCB_MASK \
+	(IOCB_NOWAIT | IOCB_HIPRI | IOCB_DSYNC | IOCB_SYNC | IOCB_APPEND)
+
+static rwf_t fuse_bpf_rwf(int ki_flags)
+{
+	return (__force rwf_t)(ki_flags & FUSE_BPF_IOCB_MASK);
+}
+
+static struct file *fuse_bpf_backing_file(struct file *file)
+{
+	return ((struct fuse_file *)file->private_data)->passthrough;
+}
+
+/**
+ * fuse_bpf_open - open a backed regular file
+ * @inode: the inode
+ * @file: the file being opened
+ * @res: the result, if this returns true
+ *
+ * Return: false if @inode is not backed.
+ */
+bool fuse_bpf_open(struct inode *inode, struct file *file, int *res)
+{
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	struct fuse_mount *fm = get_fuse_mount(inode);
+	struct fuse_open_in in = {};
+	struct fuse_bpf_meta meta;
+	struct fuse_file *ff;
+	struct file *backing;
+	int ret;
+
+	if (!fbi)
+		return false;
+	*res = generic_file_open(inode, file);
+	if (*res)
+		return true;
+
+	fuse_bpf_meta_init(&meta, inode, FUSE_OPEN);
+	in.flags = file->f_flags & ~(O_CREAT | O_EXCL | O_NOCTTY);
+	ret = fuse_bpf_prefilter(fbi, open, &meta, &in);
+	if (ret == FUSE_BPF_USER_PREFILTER)
+		ret = fuse_bpf_user_prefilter(inode, FUSE_OPEN, &in,
+					      sizeof(in));
+	*res = ret;
+	if (ret < 0)
+		return true;
+
+	if (ret == FUSE_BPF_USER)
+		ff = fuse_file_open(fm, get_node_id(inode), file->f_flags,
+				    false);
+	else
+		ff = fuse_file_alloc(fm, false) ?: ERR_PTR(-ENOMEM);
+	if (IS_ERR(ff)) {
+		*res = PTR_ERR(ff);
+		return true;
+	}
+	ff->nodeid = get_node_id(inode);
+	/* what goes to the daemon bypasses FUSE's page cache */
+	ff->open_flags = FOPEN_DIRECT_IO;
+	file->private_data = ff;
+
+	/* O_TRUNC was done by setattr, through fuse_bpf_setattr() */
+	backing = backing_file_open(file, file->f_flags &
+				    ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC),
+				    &fbi->path, fbi->cred);
+	*res = PTR_ERR_OR_ZERO(backing);
+	if (!*res)
+		ff->passthrough = backing;
+
+	if (ret == FUSE_BPF_POSTFILTER)
+		*res = fuse_bpf_postfilter(fbi->filter, open, *res, &meta, &in);
+	else if (ret == FUSE_BPF_USER_POSTFILTER)
+		*res = fuse_bpf_user_postfilter(inode, FUSE_OPEN, &in,
+						sizeof(in), *res);
+	if (*res) {
+		if (ff->passthrough)
+			fput(ff->passthrough);
+		ff->passthrough = NULL;
+		fuse_sync_release(get_fuse_inode(inode), ff, file->f_flags);
+		file->private_data = NULL;
+	}
+	fuse_bpf_copyattr(inode);
+	return true;
+}
+
+/**
+ * fuse_bpf_file_release - drop the backing file of a backed file or dir
+ * @file: the file being released
+ *
+ * The rest of the release is FUSE's own: FUSE_RELEASE goes to the daemon
+ * if FUSE_OPEN went.
+ */
+void fuse_bpf_file_release(struct file *file)
+{
+	struct fuse_file *ff = file->private_data;
+	struct inode *inode = file_inode(file);
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	struct fuse_release_in in = {};
+	struct fuse_bpf_meta meta;
+	int ret;
+
+	if (!fbi || !ff->passthrough)
+		return;
+	if (!S_ISREG(inode->i_mode)) {
+		fput(ff->passthrough);
+		ff->passthrough = NULL;
+		return;
+	}
+	fuse_bpf_meta_init(&meta, inode, FUSE_RELEASE);
+	in.fh = ff->fh;
+	in.flags = file->f_flags;
+	ret = fuse_bpf_prefilter(fbi, release, &meta, &in);
+	fput(ff->passthrough);
+	ff->passthrough = NULL;
+	if (ret == FUSE_BPF_POSTFILTER)
+		fuse_bpf_postfilter(fbi->filter, release, 0, &meta, &in);
+	else if (ret == FUSE_BPF_USER_POSTFILTER)
+		fuse_bpf_user_postfilter(inode, FUSE_RELEASE, &in, sizeof(in),
+					 0);
+}
+
+/* The result a read or write returns, after the postfilter. */
+static s64 fuse_bpf_rw_post(struct inode *inode, struct fuse_bpf_filter *f,
+			    int action, const struct fuse_bpf_meta *meta,
+			    const void *in, s64 res)
+{
+	bool write = meta->opcode == FUSE_WRITE;
+
+	if (write)
+		fuse_bpf_copyattr(inode);
+	if (action == FUSE_BPF_POSTFILTER)
+		return write ? fuse_bpf_postfilter(f, write_iter, res, meta, in) :
+			       fuse_bpf_postfilter(f, read_iter, res, meta, in);
+	if (action == FUSE_BPF_USER_POSTFILTER)
+		return fuse_bpf_user_postfilter(inode, meta->opcode, in,
+						write ? sizeof(struct fuse_write_in) :
+							sizeof(struct fuse_read_in),
+						res);
+	return res;
+}
+
+static void fuse_bpf_aio_put(struct fuse_bpf_aio *aio)
+{
+	if (!refcount_dec_and_test(&aio->ref))
+		return;
+	fput(aio->iocb.ki_filp);
+	fuse_bpf_filter_put(aio->filter);
+	kmem_cache_free(fuse_bpf_aio_cachep, aio);
+}
+
+static long fuse_bpf_aio_finish(struct fuse_bpf_aio *aio, long res)
+{
+	struct kiocb *orig = aio->orig_iocb;
+
+	orig->ki_pos = aio->iocb.ki_pos;
+	return fuse_bpf_rw_post(file_inode(orig->ki_filp), aio->filter,
+				aio->action, &aio->meta, &aio->in, res);
+}
+
+static void fuse_bpf_aio_done(struct fuse_bpf_aio *aio, long res)
+{
+	struct kiocb *orig = aio->orig_iocb;
+
+	if (aio->iocb.ki_flags & IOCB_WRITE)
+		kiocb_end_write(&aio->iocb);
+	res = fuse_bpf_aio_finish(aio, res);
+	fuse_bpf_aio_put(aio);
+	orig->ki_complete(orig, res);
+}
+
+static void fuse_bpf_aio_work(struct work_struct *work)
+{
+	struct fuse_bpf_aio *aio = container_of(work, struct fuse_bpf_aio,
+					       work);
+
+	fuse_bpf_aio_done(aio, aio->res);
+}
+
+/*
+ * Completion of the backing I/O, maybe in interrupt context: writes (to
+ * serialize the size and time updates) and filtered I/O (filters may
+ * sleep on the daemon, and their registry entry on its mutex) finish on
+ * a workqueue.
+ */
+static void fuse_bpf_aio_complete(struct kiocb *iocb, long res)
+{
+	struct fuse_bpf_aio *aio = container_of(iocb, struct fuse_bpf_aio,
+					       iocb);
+
+	if (!(iocb->ki_flags & IOCB_WRITE) && !aio->filter) {
+		fuse_bpf_aio_done(aio, res);
+		return;
+	}
+	aio->res = res;
+	INIT_WORK(&aio->work, fuse_bpf_aio_work);
+	queue_work(fuse_bpf_wq, &aio->work);
+}
+
+/*
+ * The backing read or write of @iocb. Synchronous calls return their
+ * postfiltered result; asynchronous ones return -EIOCBQUEUED and complete
+ * with it, or return it at once if the backing did not queue.
+ */
+static ssize_t fuse_bpf_rw_backing(struct kiocb *iocb, struct iov_iter *iter,
+				   struct fuse_bpf_inode *fbi, int action,
+				   const struct fuse_bpf_meta *meta,
+				   const void *in)
+{
+	struct file *backing = fuse_bpf_backing_file(iocb->ki_filp);
+	struct inode *inode = file_inode(iocb->ki_filp);
+	bool write = meta->opcode == FUSE_WRITE;
+	const struct cred *old_cred;
+	struct fuse_bpf_aio *aio;
+	ssize_t ret;
+
+	if (iocb->ki_flags & IOCB_DIRECT &&
+	    !(backing->f_mode & FMODE_CAN_ODIRECT))
+		return -EINVAL;
+
+	old_cred = override_creds(fbi->cred);
+	if (is_sync_kiocb(iocb)) {
+		if (write)
+			ret = vfs_iter_write(backing, iter, &iocb->ki_pos,
+					     fuse_bpf_rwf(iocb->ki_flags));
+		else
+			ret = vfs_iter_read(backing, iter, &iocb->ki_pos,
+					    fuse_bpf_rwf(iocb->ki_flags));
+		revert_creds(old_cred);
+		return fuse_bpf_rw_post(inode, fbi->filter, action, meta, in,
+					ret);
+	}
+
+	ret = -ENOMEM;
+	aio = kmem_cache_zalloc(fuse_bpf_aio_cachep, GFP_KERNEL);
+	if (!aio)
+		goto out;
+	aio->orig_iocb = iocb;
+	aio->filter = fuse_bpf_filter_dup(fbi->filter);
+	aio->meta = *meta;
+	memcpy(&aio->in, in, write ? sizeof(aio->in.write) :
+				     sizeof(aio->in.read));
+	aio->action = action;
+	kiocb_clone(&aio->iocb, iocb, get_file(backing));
+	aio->iocb.ki_flags &= ~IOCB_DIO_CALLER_COMP;
+	aio->iocb.ki_complete = fuse_bpf_aio_complete;
+	refcount_set(&aio->ref, 2);
+	if (write)
+		ret = vfs_iocb_iter_write(backing, &aio->iocb, iter);
+	else
+		ret = vfs_iocb_iter_read(backing, &aio->iocb, iter);
+	if (ret != -EIOCBQUEUED) {
+		/* no completion will come: drop its reference too */
+		fuse_bpf_aio_put(aio);
+		ret = fuse_bpf_aio_finish(aio, ret);
+	}
+	fuse_bpf_aio_put(aio);
+out:
+	revert_creds(old_cred);
+	return ret;
+}
+
+/* The fuse_read_in or fuse_write_in a filter sees for @iocb. */
+#define fuse_bpf_rw_in(in, iocb, count)					\
+	do {								\
+		(in)->fh = ((struct fuse_file *)(iocb)->ki_filp->private_data)->fh; \
+		(in)->offset = (iocb)->ki_pos;				\
+		(in)->size = min_t(size_t, count, UINT_MAX);		\
+		(in)->flags = (iocb)->ki_filp->f_flags;			\
+	} while (0)
+
+/**
+ * fuse_bpf_read_iter - read from a backed file
+ * @iocb: the caller's kiocb
+ * @to: the destination
+ * @res: the result, if this returns true
+ *
+ * A prefilter may shrink in->size; it cannot grow the read.
+ *
+ * Return: false if the read goes to the daemon.
+ */
+bool fuse_bpf_read_iter(struct kiocb *iocb, struct iov_iter *to,
+			ssize_t *res)
+{
+	struct inode *inode = file_inode(iocb->ki_filp);
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	size_t count = iov_iter_count(to);
+	struct fuse_read_in in = {};
+	struct fuse_bpf_meta meta;
+	int ret;
+
+	if (!fbi)
+		return false;
+	fuse_bpf_meta_init(&meta, inode, FUSE_READ);
+	fuse_bpf_rw_in(&in, iocb, count);
+	ret = fuse_bpf_prefilter(fbi, read_iter, &meta, &in);
+	if (ret == FUSE_BPF_USER_PREFILTER)
+		ret = fuse_bpf_user_prefilter(inode, FUSE_READ, &in,
+					      sizeof(in));
+	if (ret == FUSE_BPF_USER)
+		return false;
+	*res = ret;
+	if (ret < 0)
+		return true;
+	if (in.size < count)
+		iov_iter_truncate(to, in.size);
+	*res = fuse_bpf_rw_backing(iocb, to, fbi, ret, &meta, &in);
+	iov_iter_reexpand(to, iov_iter_count(to) + count -
+			  min_t(size_t, count, in.size));
+	return true;
+}
+
+/**
+ * fuse_bpf_write_iter - write to a backed file
+ * @iocb: the caller's kiocb
+ * @from: the source
+ * @res: the result, if this returns true
+ *
+ * Like fuse_bpf_read_iter(); the FUSE inode takes the backing's size and
+ * times after the write, and the write strips suid/sgid through setattr.
+ *
+ * Return: false if the write goes to the daemon.
+ */
+bool fuse_bpf_write_iter(struct kiocb *iocb, struct iov_iter *from,
+			 ssize_t *res)
+{
+	struct inode *inode = file_inode(iocb->ki_filp);
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	size_t count = iov_iter_count(from);
+	struct fuse_write_in in = {};
+	struct fuse_bpf_meta meta;
+	int ret;
+
+	if (!fbi)
+		return false;
+	fuse_bpf_meta_init(&meta, inode, FUSE_WRITE);
+	fuse_bpf_rw_in(&in, iocb, count);
+	ret = fuse_bpf_prefilter(fbi, write_iter, &meta, &in);
+	if (ret == FUSE_BPF_USER_PREFILTER)
+		ret = fuse_bpf_user_prefilter(inode, FUSE_WRITE, &in,
+					      sizeof(in));
+	if (ret == FUSE_BPF_USER) {
+		/* FUSE checks O_APPEND and limits against this inode */
+		fuse_bpf_copyattr(inode);
+		return false;
+	}
+	*res = ret;
+	if (ret < 0)
+		return true;
+	if (in.size < count)
+		iov_iter_truncate(from, in.size);
+
+	inode_lock(inode);
+	*res = file_remove_privs(iocb->ki_filp);
+	if (!*res)
+		*res = fuse_bpf_rw_backing(iocb, from, fbi, ret, &meta, &in);
+	inode_unlock(inode);
+	iov_iter_reexpand(from, iov_iter_count(from) + count -
+			  min_t(size_t, count, in.size));
+	return true;
+}
+
+/**
+ * fuse_bpf_splice_read - splice from a backed file
+ * @in: the file
+ * @ppos: position
+ * @pipe: destination
+ * @len: length
+ * @flags: SPLICE_F_*
+ * @res: the result, if this returns true
+ *
+ * Without a filter, straight from the backing file. With one, through
+ * read_iter, so that the filter decides exactly as for read(2).
+ *
+ * Return: false if @in is not backed.
+ */
+bool fuse_bpf_splice_read(struct file *in, loff_t *ppos,
+			  struct pipe_inode_info *pipe, size_t len,
+			  unsigned int flags, ssize_t *res)
+{
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(file_inode(in));
+	const struct cred *old_cred;
+
+	if (!fbi)
+		return false;
+	if (fbi->filter) {
+		*res = copy_splice_read(in, ppos, pipe, len, flags);
+		return true;
+	}
+	old_cred = override_creds(fbi->cred);
+	*res = vfs_splice_read(fuse_bpf_backing_file(in), ppos, pipe, len,
+			       flags);
+	revert_creds(old_cred);
+	return true;
+}
+
+/**
+ * fuse_bpf_splice_write - splice to a backed file
+ * @pipe: source
+ * @out: the file
+ * @ppos: position
+ * @len: length
+ * @flags: SPLICE_F_*
+ * @res: the result, if this returns true
+ *
+ * As fuse_bpf_splice_read(), through write_iter when there is a filter.
+ *
+ * Return: false if @out is not backed.
+ */
+bool fuse_bpf_splice_write(struct pipe_inode_info *pipe, struct file *out,
+			   loff_t *ppos, size_t len, unsigned int flags,
+			   ssize_t *res)
+{
+	struct inode *inode = file_inode(out);
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	struct backing_file_ctx ctx = {
+		.user_file = out,
+	};
+
+	if (!fbi)
+		return false;
+	if (fbi->filter) {
+		*res = iter_file_splice_write(pipe, out, ppos, len, flags);
+		return true;
+	}
+	ctx.cred = fbi->cred;
+	inode_lock(inode);
+	*res = backing_file_splice_write(pipe, fuse_bpf_backing_file(out),
+					 ppos, len, flags, &ctx);
+	fuse_bpf_copyattr(inode);
+	inode_unlock(inode);
+	return true;
+}
+
+/**
+ * fuse_bpf_mmap - map a backed file
+ * @file: the file
+ * @vma: the mapping
+ * @res: the result, if this returns true
+ *
+ * The mapping is the backing file's, so mapped reads and writes reach the
+ * backing directly. The read_iter (and, for shared writable mappings,
+ * write_iter) prefilter decides first: an errno fails the mmap, "user"
+ * leaves the mapping to FUSE and the daemon.
+ *
+ * Return: false if the mapping goes to FUSE.
+ */
+bool fuse_bpf_mmap(struct file *file, struct vm_area_struct *vma, int *res)
+{
+	struct inode *inode = file_inode(file);
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	struct backing_file_ctx ctx = {
+		.user_file = file,
+	};
+	struct fuse_bpf_meta meta;
+	struct fuse_read_in rin = {};
+	struct fuse_write_in win = {};
+	int ret;
+
+	if (!fbi)
+		return false;
+	rin.offset = win.offset = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	rin.size = win.size = min_t(unsigned long,
+				    vma->vm_end - vma->vm_start, UINT_MAX);
+	rin.flags = win.flags = file->f_flags;
+	fuse_bpf_meta_init(&meta, inode, FUSE_READ);
+	ret = fuse_bpf_prefilter(fbi, read_iter, &meta, &rin);
+	if (ret >= 0 && (vma->vm_flags & VM_SHARED) &&
+	    (vma->vm_flags & VM_MAYWRITE)) {
+		meta.opcode = FUSE_WRITE;
+		ret = fuse_bpf_prefilter(fbi, write_iter, &meta, &win);
+	}
+	if (ret == FUSE_BPF_USER || ret == FUSE_BPF_USER_PREFILTER)
+		return false;
+	*res = ret;
+	if (ret < 0)
+		return true;
+	ctx.cred = fbi->cred;
+	*res = backing_file_mmap(fuse_bpf_backing_file(file), vma, &ctx);
+	return true;
+}
+
+/**
+ * fuse_bpf_flush - flush a backed file
+ * @file: the file
+ * @id: the lock owner
+ * @res: the result, if this returns true
+ *
+ * Return: false if the flush goes to the daemon.
+ */
+bool fuse_bpf_flush(struct file *file, fl_owner_t id, int *res)
+{
+	struct inode *inode = file_inode(file);
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	struct fuse_file *ff = file->private_data;
+	struct file *backing = ff->passthrough;
+	struct fuse_flush_in in = { .fh = ff->fh };
+	const struct cred *old_cred;
+	struct fuse_bpf_meta meta;
+	int ret;
+
+	if (!fbi)
+		return false;
+	fuse_bpf_meta_init(&meta, inode, FUSE_FLUSH);
+	ret = fuse_bpf_prefilter(fbi, flush, &meta, &in);
+	if (ret == FUSE_BPF_USER_PREFILTER)
+		ret = fuse_bpf_user_prefilter(inode, FUSE_FLUSH, &in,
+					      sizeof(in));
+	if (ret == FUSE_BPF_USER)
+		return false;
+	*res = ret;
+	if (ret < 0)
+		return true;
+	*res = 0;
+	if (backing->f_op->flush) {
+		old_cred = override_creds(fbi->cred);
+		*res = backing->f_op->flush(backing, id);
+		revert_creds(old_cred);
+	}
+	if (ret == FUSE_BPF_POSTFILTER)
+		*res = fuse_bpf_postfilter(fbi->filter, flush, *res, &meta, &in);
+	else if (ret == FUSE_BPF_USER_POSTFILTER)
+		*res = fuse_bpf_user_postfilter(inode, FUSE_FLUSH, &in,
+						sizeof(in), *res);
+	return true;
+}
+
+/**
+ * fuse_bpf_fsync - fsync a backed file
+ * @file: the file
+ * @start: first byte
+ * @end: last byte
+ * @datasync: only the data
+ * @res: the result, if this returns true
+ *
+ * Return: false if the fsync goes to the daemon.
+ */
+bool fuse_bpf_fsync(struct file *file, loff_t start, loff_t end,
+		    int datasync, int *res)
+{
+	struct inode *inode = file_inode(file);
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	struct fuse_file *ff = file->private_data;
+	struct fuse_fsync_in in = { .fh = ff->fh };
+	const struct cred *old_cred;
+	struct fuse_bpf_meta meta;
+	int ret;
+
+	if (!fbi)
+		return false;
+	in.fsync_flags = datasync ? FUSE_FSYNC_FDATASYNC : 0;
+	fuse_bpf_meta_init(&meta, inode, FUSE_FSYNC);
+	ret = fuse_bpf_prefilter(fbi, fsync, &meta, &in);
+	if (ret == FUSE_BPF_USER_PREFILTER)
+		ret = fuse_bpf_user_prefilter(inode, FUSE_FSYNC, &in,
+					      sizeof(in));
+	if (ret == FUSE_BPF_USER)
+		return false;
+	*res = ret;
+	if (ret < 0)
+		return true;
+	old_cred = override_creds(fbi->cred);
+	*res = vfs_fsync_range(ff->passthrough, start, end, datasync);
+	revert_creds(old_cred);
+	fuse_bpf_copyattr(inode);
+	if (ret == FUSE_BPF_POSTFILTER)
+		*res = fuse_bpf_postfilter(fbi->filter, fsync, *res, &meta, &in);
+	else if (ret == FUSE_BPF_USER_POSTFILTER)
+		*res = fuse_bpf_user_postfilter(inode, FUSE_FSYNC, &in,
+						sizeof(in), *res);
+	return true;
+}
+
+int fuse_bpf_file_init(void)
+{
+	fuse_bpf_aio_cachep = KMEM_CACHE(fuse_bpf_aio, SLAB_HWCACHE_ALIGN);
+	if (!fuse_bpf_aio_cachep)
+		return -ENOMEM;
+	fuse_bpf_wq = alloc_workqueue("fuse_bpf", WQ_UNBOUND, 0);
+	if (!fuse_bpf_wq) {
+		kmem_cache_destroy(fuse_bpf_aio_cachep);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void fuse_bpf_file_exit(void)
+{
+	destroy_workqueue(fuse_bpf_wq);
+	kmem_cache_destroy(fuse_bpf_aio_cachep);
+}

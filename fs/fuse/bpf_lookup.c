@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuse-bpf: attaching a backing and a filter to an inode at lookup, and
+ * looking children up in a backing directory without the daemon.
+ *
+ * An inode's attachment is decided once: by the LOOKUP reply that creates
+ * it, or by the kernel when it looks the inode up in its parent's backing
+ * directory. Until then fuse_inode->bpf is FUSE_BPF_UNDECIDED; any other
+ * use of the inode first decides it is not backed. A decided attachment
+ * never changes, so it needs no lock for as long as the inode lives.
+ */
+
+#include "fuse_i.h"
+
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/namei.h>
+
+static atomic64_t fuse_bpf_nodeid = ATOMIC64_INIT(0);
+
+bool fuse_bpf_nodeid_is_kernel(u64 nodeid)
+{
+	return nodeid & FUSE_BPF_NODEID_KERNEL;
+}
+
+/**
+ * fuse_bpf_inode - the backing of @inode
+ * @inode: a FUSE inode
+ *
+ * Return: the backing, or NULL if @inode is not backed (which this call
+ * decides for good if the inode was still undecided).
+ */
+struct fuse_bpf_inode *fuse_bpf_inode(struct inode *inode)
+{
+	struct fuse_inode *fi = get_fuse_inode(inode);
+	struct fuse_bpf_inode *fbi = smp_load_acquire(&fi->bpf);
+
+	if (fbi == FUSE_BPF_UNDECIDED) {
+		fbi = cmpxchg(&fi->bpf, FUSE_BPF_UNDECIDED, NULL);
+		if (fbi == FUSE_BPF_UNDECIDED)
+			fbi = NULL;
+	}
+	return fbi;
+}
+
+void fuse_bpf_inode_alloc(struct fuse_inode *fi, struct super_block *sb)
+{
+	fi->bpf = get_fuse_conn_super(sb)->bpf ? FUSE_BPF_UNDECIDED : NULL;
+}
+
+static void fuse_bpf_inode_free(struct fuse_bpf_inode *fbi)
+{
+	path_put(&fbi->path);
+	put_cred(fbi->cred);
+	fuse_bpf_filter_put(fbi->filter);
+	kfree(fbi);
+}
+
+void fuse_bpf_inode_evict(struct fuse_inode *fi)
+{
+	if (fi->bpf && fi->bpf != FUSE_BPF_UNDECIDED)
+		fuse_bpf_inode_free(fi->bpf);
+	fi->bpf = NULL;
+}
+
+void fuse_bpf_meta_init(struct fuse_bpf_meta *meta, struct inode *inode,
+			u32 opcode)
+{
+	*meta = (struct fuse_bpf_meta) {
+		.nodeid = get_node_id(inode),
+		.opcode = opcode,
+		.uid = from_kuid(&init_user_ns, current_fsuid()),
+		.gid = from_kgid(&init_user_ns, current_fsgid()),
+		.pid = task_tgid_vnr(current),
+	};
+}
+
+/**
+ * fuse_bpf_lookup_init - make room for the extension in a LOOKUP reply
+ * @fc: the connection
+ * @args: the LOOKUP request, whose first out argument is fuse_entry_out
+ * @ext: where the extension goes
+ *
+ * The extension is an optional second out argument; the reply's length
+ * says whether it came (args->out_args[1].size).
+ */
+void fuse_bpf_lookup_init(struct fuse_conn *fc, struct fuse_args *args,
+			  struct fuse_bpf_entry_out *ext)
+{
+	if (!fc->bpf)
+		return;
+	args->out_argvar = true;
+	args->out_numargs = 2;
+	args->out_args[1].size = sizeof(*ext);
+	args->out_args[1].value = ext;
+}
+
+static struct dentry *fuse_bpf_lookup_backing(struct fuse_bpf_inode *dir,
+					      const struct qstr *name)
+{
+	const struct cred *old_cred = override_creds(dir->cred);
+	struct dentry *dentry;
+
+	dentry = lookup_one_unlocked(mnt_idmap(dir->path.mnt), name->name,
+				     dir->path.dentry, name->len);
+	revert_creds(old_cred);
+	return dentry;
+}
+
+/* Check that a FUSE inode of type @mode may be backed by @backing. */
+static int fuse_bpf_check_type(umode_t mode, struct dentry *backing)
+{
+	umode_t bmode = d_inode(backing)->i_mode;
+
+	if (S_ISDIR(mode) != S_ISDIR(bmode))
+		return S_ISDIR(mode) ? -ENOTDIR : -EISDIR;
+	return (mode ^ bmode) & S_IFMT ? -EIO : 0;
+}
+
+static int fuse_bpf_entry_backing(struct fuse_conn *fc,
+				  const struct fuse_bpf_entry_out *ext,
+				  struct fuse_bpf_inode *parent,
+				  const struct qstr *name,
+				  struct fuse_bpf_inode *fbi)
+{
+	struct fuse_backing *fb;
+	struct dentry *dentry;
+
+	switch (ext->backing_action) {
+	case FUSE_BPF_BACKING_ID:
+		rcu_read_lock();
+		fb = fuse_backing_get(idr_find(&fc->backing_files_map,
+					       ext->backing_id));
+		rcu_read_unlock();
+		if (!fb)
+			return -EBADF;
+		fbi->path = fb->file->f_path;
+		path_get(&fbi->path);
+		fbi->cred = get_cred(fb->cred);
+		fuse_backing_put(fb);
+		return 0;
+	case FUSE_BPF_BACKING_PARENT:
+		if (!parent)
+			return -ENOENT;
+		dentry = fuse_bpf_lookup_backing(parent, name);
+		if (IS_ERR(dentry))
+			return PTR_ERR(dentry);
+		if (d_is_negative(dentry)) {
+			dput(dentry);
+			return -ENOENT;
+		}
+		fbi->path.mnt = mntget(parent->path.mnt);
+		fbi->path.dentry = dentry;
+		fbi->cred = get_cred(parent->cred);
+		return 0;
+	}
+	return 0;
+}
+
+static int fuse_bpf_entry_filter(const struct fuse_bpf_entry_out *ext,
+				 struct fuse_bpf_inode *parent,
+				 struct fuse_bpf_inode *fbi)
+{
+	switch (ext->ops_action) {
+	case FUSE_BPF_OPS_INHERIT:
+		fbi->filter = parent ? fuse_bpf_filter_dup(parent->filter) : NULL;
+		return 0;
+	case FUSE_BPF_OPS_NAME:
+		fbi->filter = fuse_bpf_filter_get(ext->ops_name);
+		return fbi->filter ? 0 : -ENXIO;
+	}
+	return 0;
+}
+
+static bool fuse_bpf_entry_valid(const struct fuse_bpf_entry_out *ext)
+{
+	if (ext->padding || ext->backing_action > FUSE_BPF_BACKING_ID ||
+	    ext->ops_action > FUSE_BPF_OPS_NAME)
+		return false;
+	if (ext->backing_action != FUSE_BPF_BACKING_ID && ext->backing_id)
+		return false;
+	if (ext->ops_action == FUSE_BPF_OPS_NAME)
+		return memchr(ext->ops_name, 0, FUSE_BPF_NAME_LEN) &&
+		       ext->ops_name[0];
+	return !memchr_inv(ext->ops_name, 0, FUSE_BPF_NAME_LEN);
+}
+
+/**
+ * fuse_bpf_lookup_attach - attach what a LOOKUP reply says to its inode
+ * @inode: the inode fuse_iget() returned for the reply
+ * @dir: the directory looked in, or NULL if unknown
+ * @name: the name looked up
+ * @outarg: the reply
+ * @args: the request, which tells whether the reply had an extension
+ *
+ * Return: 0, or the errno the lookup fails with: EIO for a malformed
+ * extension, EBADF for an unknown backing id, ENXIO for an unknown filter
+ * name, ENOTDIR/EISDIR/EIO when the backing's type is not the inode's.
+ */
+int fuse_bpf_lookup_attach(struct inode *inode, struct inode *dir,
+			   const struct qstr *name,
+			   const struct fuse_entry_out *outarg,
+			   const struct fuse_args *args)
+{
+	static const struct fuse_bpf_entry_out none;
+	const struct fuse_bpf_entry_out *ext = &none;
+	struct fuse_conn *fc = get_fuse_conn(inode);
+	struct fuse_bpf_inode *parent = dir ? fuse_bpf_inode(dir) : NULL;
+	struct fuse_bpf_inode *fbi;
+	int err;
+
+	if (!fc->bpf)
+		return 0;
+	if (args->out_args[1].size) {
+		ext = args->out_args[1].value;
+		if (args->out_args[1].size != sizeof(*ext) ||
+		    !fuse_bpf_entry_valid(ext))
+			return -EIO;
+	}
+	if (ext->backing_action == FUSE_BPF_BACKING_NONE)
+		return 0;
+
+	fbi = kzalloc(sizeof(*fbi), GFP_KERNEL);
+	if (!fbi)
+		return -ENOMEM;
+	err = fuse_bpf_entry_backing(fc, ext, parent, name, fbi);
+	if (err) {
+		kfree(fbi);
+		return err;
+	}
+	err = fuse_bpf_check_type(outarg->attr.mode, fbi->path.dentry) ?:
+	      fuse_bpf_entry_filter(ext, parent, fbi);
+	if (err ||
+	    cmpxchg(&get_fuse_inode(inode)->bpf, FUSE_BPF_UNDECIDED, fbi) !=
+	    FUSE_BPF_UNDECIDED) {
+		fuse_bpf_inode_free(fbi);
+		return err;
+	}
+	fuse_bpf_copyattr(inode);
+	return 0;
+}
+
+struct fuse_bpf_iget {
+	struct inode *backing;
+	struct fuse_bpf_inode *fbi;
+};
+
+static int fuse_bpf_iget_test(struct inode *inode, void *data)
+{
+	struct fuse_bpf_inode *fbi = READ_ONCE(get_fuse_inode(inode)->bpf);
+	struct fuse_bpf_iget *key = data;
+
+	return fuse_bpf_nodeid_is_kernel(get_node_id(inode)) &&
+	       d_inode(fbi->path.dentry) == key->backing;
+}
+
+static int fuse_bpf_iget_set(struct inode *inode, void *data)
+{
+	struct fuse_inode *fi = get_fuse_inode(inode);
+	struct fuse_bpf_iget *key = data;
+
+	fi->nodeid = FUSE_BPF_NODEID_KERNEL |
+		     atomic64_inc_return(&fuse_bpf_nodeid);
+	fi->bpf = key->fbi;
+	return 0;
+}
+
+/*
+ * The inode of a kernel-only node: one per backing inode and superblock,
+ * like overlayfs. It consumes @fbi.
+ */
+static struct inode *fuse_bpf_iget(struct super_block *sb,
+				   struct fuse_bpf_inode *fbi)
+{
+	struct fuse_bpf_iget key = {
+		.backing = d_inode(fbi->path.dentry),
+		.fbi = fbi,
+	};
+	struct fuse_attr attr = {};
+	struct inode *inode;
+
+	inode = iget5_locked(sb, (unsigned long)key.backing,
+			     fuse_bpf_iget_test, fuse_bpf_iget_set, &key);
+	if (!inode || !(inode->i_state & I_NEW)) {
+		fuse_bpf_inode_free(fbi);
+		return inode ?: ERR_PTR(-ENOMEM);
+	}
+	inode->i_flags |= S_NOATIME | S_NOCMTIME;
+	attr.mode = key.backing->i_mode;
+	attr.rdev = new_encode_dev(key.backing->i_rdev);
+	fuse_init_inode(inode, &attr, get_fuse_conn_super(sb));
+	fuse_bpf_copyattr(inode);
+	unlock_new_inode(inode);
+	return inode;
+}
+
+/* Look @in up in @dir's backing directory; NULL if there is no entry. */
+static struct inode *fuse_bpf_lookup_child(struct inode *dir,
+					   struct fuse_bpf_inode *parent,
+					   const struct qstr *name)
+{
+	struct fuse_bpf_inode *fbi;
+	struct dentry *dentry;
+
+	dentry = fuse_bpf_lookup_backing(parent, name);
+	if (IS_ERR(dentry))
+		return ERR_CAST(dentry);
+	if (d_is_negative(dentry)) {
+		dput(dentry);
+		return NULL;
+	}
+	fbi = kzalloc(sizeof(*fbi), GFP_KERNEL);
+	if (!fbi) {
+		dput(dentry);
+		return ERR_PTR(-ENOMEM);
+	}
+	fbi->path.mnt = mntget(parent->path.mnt);
+	fbi->path.dentry = dentry;
+	fbi->cred = get_cred(parent->cred);
+	fbi->filter = fuse_bpf_filter_dup(parent->filter);
+	return fuse_bpf_iget(dir->i_sb, fbi);
+}
+
+static int fuse_bpf_lookup_post(struct fuse_bpf_inode *parent,
+				struct fuse_bpf_meta *meta,
+				struct fuse_bpf_lookup_in *in,
+				struct inode *inode, int ret)
+{
+	struct fuse_entry_out out = {};
+
+	if (inode) {
+		out.nodeid = get_node_id(inode);
+		out.attr.ino = inode->i_ino;
+		out.attr.mode = inode->i_mode;
+		out.attr.size = i_size_read(inode);
+	}
+	return fuse_bpf_postfilter(parent->filter, lookup, ret, meta, in, &out);
+}
+
+/**
+ * fuse_bpf_lookup - look a name up in a backed directory
+ * @dir: the directory
+ * @entry: the dentry to fill
+ * @res: what ->lookup() returns, if this returns true
+ *
+ * The lookup prefilter decides: the backing (the kernel looks the name up
+ * in the backing directory and makes a kernel-only inode inheriting
+ * @dir's filter), the daemon (return false: a normal FUSE_LOOKUP), or an
+ * errno.
+ */
+bool fuse_bpf_lookup(struct inode *dir, struct dentry *entry,
+		     struct dentry **res)
+{
+	struct fuse_bpf_inode *parent = fuse_bpf_inode(dir);
+	struct fuse_bpf_lookup_in in = {};
+	struct fuse_bpf_meta meta;
+	struct inode *inode = NULL;
+	int ret;
+
+	if (!parent)
+		return false;
+	if (entry->d_name.len >= sizeof(in.name)) {
+		*res = ERR_PTR(-ENAMETOOLONG);
+		return true;
+	}
+	in.namelen = entry->d_name.len;
+	memcpy(in.name, entry->d_name.name, in.namelen);
+	fuse_bpf_meta_init(&meta, dir, FUSE_LOOKUP);
+
+	ret = fuse_bpf_prefilter(parent, lookup, &meta, &in);
+	if (ret == FUSE_BPF_USER_PREFILTER)
+		ret = fuse_bpf_user_prefilter(dir, FUSE_LOOKUP, &in,
+					      sizeof(in));
+	if (ret == FUSE_BPF_USER)
+		return false;
+	if (ret < 0)
+		goto out;
+
+	inode = fuse_bpf_lookup_child(dir, parent, &entry->d_name);
+	if (IS_ERR(inode)) {
+		*res = ERR_CAST(inode);
+		return true;
+	}
+	if (ret == FUSE_BPF_POSTFILTER)
+		ret = fuse_bpf_lookup_post(parent, &meta, &in, inode,
+					   inode ? 0 : -ENOENT);
+	else if (ret == FUSE_BPF_USER_POSTFILTER)
+		ret = fuse_bpf_user_postfilter(dir, FUSE_LOOKUP, &in,
+					       sizeof(in), inode ? 0 : -ENOENT);
+	else
+		ret = 0;
+	/* a postfilter may hide the entry */
+	if (ret == -ENOENT) {
+		iput(inode);
+		inode = NULL;
+		ret = 0;
+	}
+out:
+	if (ret) {
+		iput(inode);
+		*res = ERR_PTR(ret);
+		return true;
+	}
+	*res = d_splice_alias(inode, entry);
+	if (!IS_ERR(*res))
+		fuse_invalidate_entry_cache(*res ?: entry);
+	return true;
+}
+
+/**
+ * fuse_bpf_revalidate - revalidate the dentry of a kernel-only node
+ * @entry: the dentry
+ * @inode: its inode
+ * @res: what ->d_revalidate() returns, if this returns true
+ *
+ * The daemon does not know a kernel-only node, so the backing decides: the
+ * dentry is valid for as long as its backing dentry is.
+ */
+bool fuse_bpf_revalidate(struct dentry *entry, struct inode *inode,
+			 int *res)
+{
+	struct fuse_bpf_inode *fbi;
+	struct dentry *backing;
+
+	if (!fuse_bpf_nodeid_is_kernel(get_node_id(inode)))
+		return false;
+	fbi = READ_ONCE(get_fuse_inode(inode)->bpf);
+	backing = fbi->path.dentry;
+	*res = !d_unhashed(backing) && d_is_positive(backing);
+	return true;
+}

@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuse-bpf: the struct_ops type fuse_ops and the registry of its instances.
+ *
+ * A daemon loads a struct_ops map of type fuse_ops with a name; attaching
+ * it (reg) enters it in the registry under that name, and LOOKUP replies
+ * name it. Inodes hold registry entries, never the instance itself: when
+ * the instance goes (unreg), the entry stays for as long as inodes use it
+ * and their operations fail with ENOTCONN until an instance of the same
+ * name is registered again.
+ */
+
+#include "fuse_i.h"
+
+#include <linux/bpf.h>
+#include <linux/bpf_verifier.h>
+#include <linux/btf.h>
+#include <linux/module.h>
+
+static LIST_HEAD(fuse_bpf_filters);
+static DEFINE_MUTEX(fuse_bpf_filters_lock);
+
+static struct fuse_bpf_filter *fuse_bpf_filter_find(const char *name)
+{
+	struct fuse_bpf_filter *filter;
+
+	list_for_each_entry_rcu(filter, &fuse_bpf_filters, node,
+				lockdep_is_held(&fuse_bpf_filters_lock))
+		if (!strncmp(filter->name, name, FUSE_BPF_NAME_LEN))
+			return filter;
+	return NULL;
+}
+
+/**
+ * fuse_bpf_filter_get - take a reference to the registered instance @name
+ * @name: instance name, at most FUSE_BPF_NAME_LEN bytes
+ *
+ * Return: the registry entry, or NULL if no instance of that name is
+ * registered now.
+ */
+struct fuse_bpf_filter *fuse_bpf_filter_get(const char *name)
+{
+	struct fuse_bpf_filter *filter;
+
+	rcu_read_lock();
+	filter = fuse_bpf_filter_find(name);
+	if (filter && (!rcu_access_pointer(filter->ops) ||
+		       !refcount_inc_not_zero(&filter->count)))
+		filter = NULL;
+	rcu_read_unlock();
+	return filter;
+}
+
+struct fuse_bpf_filter *fuse_bpf_filter_dup(struct fuse_bpf_filter *filter)
+{
+	if (filter)
+		refcount_inc(&filter->count);
+	return filter;
+}
+
+void fuse_bpf_filter_put(struct fuse_bpf_filter *filter)
+{
+	if (!filter ||
+	    !refcount_dec_and_mutex_lock(&filter->count, &fuse_bpf_filters_lock))
+		return;
+	list_del_rcu(&filter->node);
+	mutex_unlock(&fuse_bpf_filters_lock);
+	kfree_rcu(filter, rcu);
+}
+
+static int fuse_bpf_reg(void *kdata, struct bpf_link *link)
+{
+	struct fuse_ops *ops = kdata;
+	struct fuse_bpf_filter *filter;
+	int err = 0;
+
+	mutex_lock(&fuse_bpf_filters_lock);
+	filter = fuse_bpf_filter_find(ops->name);
+	if (filter) {
+		if (rcu_access_pointer(filter->ops)) {
+			err = -EEXIST;
+			goto out;
+		}
+		refcount_inc(&filter->count);
+	} else {
+		filter = kzalloc(sizeof(*filter), GFP_KERNEL);
+		if (!filter) {
+			err = -ENOMEM;
+			goto out;
+		}
+		refcount_set(&filter->count, 1);
+		memcpy(filter->name, ops->name, FUSE_BPF_NAME_LEN);
+		list_add_tail_rcu(&filter->node, &fuse_bpf_filters);
+	}
+	rcu_assign_pointer(filter->ops, ops);
+out:
+	mutex_unlock(&fuse_bpf_filters_lock);
+	return err;
+}
+
+static void fuse_bpf_unreg(void *kdata, struct bpf_link *link)
+{
+	struct fuse_bpf_filter *filter;
+
+	mutex_lock(&fuse_bpf_filters_lock);
+	filter = fuse_bpf_filter_find(((struct fuse_ops *)kdata)->name);
+	if (WARN_ON_ONCE(!filter ||
+			 rcu_access_pointer(filter->ops) != kdata)) {
+		mutex_unlock(&fuse_bpf_filters_lock);
+		return;
+	}
+	RCU_INIT_POINTER(filter->ops, NULL);
+	mutex_unlock(&fuse_bpf_filters_lock);
+	/* No operation is still inside the instance's programs. */
+	synchronize_rcu();
+	fuse_bpf_filter_put(filter);
+}
+
+static int fuse_bpf_init_member(const struct btf_type *t,
+				const struct btf_member *member,
+				void *kdata, const void *udata)
+{
+	const struct fuse_ops *uops = udata;
+	struct fuse_ops *ops = kdata;
+
+	if (__btf_member_bit_offset(t, member) !=
+	    offsetof(struct fuse_ops, name) * 8)
+		return 0;
+	if (!uops->name[0] ||
+	    strnlen(uops->name, FUSE_BPF_NAME_LEN) == FUSE_BPF_NAME_LEN)
+		return -EINVAL;
+	memcpy(ops->name, uops->name, FUSE_BPF_NAME_LEN);
+	return 1;
+}
+
+static int fuse_bpf_btf_init(struct btf *btf)
+{
+	return 0;
+}
+
+/*
+ * Which argument structs a prefilter may write, and where. The verifier
+ * only hands btf_struct_access() a BTF type, and this module cannot look
+ * types up by name, so the types are learnt from the context accesses of
+ * the members that take them: a program must load an argument pointer
+ * from its context before it can store through it.
+ */
+struct fuse_bpf_writable {
+	unsigned int member;
+	size_t off, size;
+	const struct btf_type *type;
+};
+
+#define FUSE_BPF_MEMBER(m) (offsetof(struct fuse_ops, m) / sizeof(void *))
+
+static struct fuse_bpf_writable fuse_bpf_writable[] = {
+	{ FUSE_BPF_MEMBER(read_iter_prefilter),
+	  offsetof(struct fuse_read_in, size), sizeof(u32) },
+	{ FUSE_BPF_MEMBER(write_iter_prefilter),
+	  offsetof(struct fuse_write_in, size), sizeof(u32) },
+};
+
+static bool fuse_bpf_is_valid_access(int off, int size,
+				     enum bpf_access_type type,
+				     const struct bpf_prog *prog,
+				     struct bpf_insn_access_aux *info)
+{
+	int i;
+
+	if (!bpf_tracing_btf_ctx_access(off, size, type, prog, info))
+		return false;
+	/* the argument struct is the second argument of a prefilter */
+	if (off != sizeof(u64) || !info->btf)
+		return true;
+	for (i = 0; i < ARRAY_SIZE(fuse_bpf_writable); i++)
+		if (fuse_bpf_writable[i].member == prog->expected_attach_type)
+			WRITE_ONCE(fuse_bpf_writable[i].type,
+				   btf_type_by_id(info->btf, info->btf_id));
+	return true;
+}
+
+static int fuse_bpf_btf_struct_access(struct bpf_verifier_log *log,
+				      const struct bpf_reg_state *reg,
+				      int off, int size)
+{
+	const struct btf_type *t = btf_type_by_id(reg->btf, reg->btf_id);
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(fuse_bpf_writable); i++) {
+		const struct fuse_bpf_writable *w = &fuse_bpf_writable[i];
+
+		if (READ_ONCE(w->type) == t && off == w->off &&
+		    size == w->size)
+			return 0;
+	}
+	bpf_log(log, "fuse_ops: a filter may not write here (offset %d)\n",
+		off);
+	return -EACCES;
+}
+
+static const struct bpf_verifier_ops fuse_bpf_verifier_ops = {
+	.get_func_proto = bpf_base_func_proto,
+	.is_valid_access = fuse_bpf_is_valid_access,
+	.btf_struct_access = fuse_bpf_btf_struct_access,
+};
+
+/* The stubs give each member its prototype; they are never called. */
+static int fuse_ops__lookup_prefilter(const struct fuse_bpf_meta *meta,
+				      struct fuse_bpf_lookup_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__lookup_postfilter(const struct fuse_bpf_meta *meta,
+				       const struct fuse_bpf_lookup_in *in,
+				       struct fuse_entry_out *out, int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__open_prefilter(const struct fuse_bpf_meta *meta,
+				    struct fuse_open_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__open_postfilter(const struct fuse_bpf_meta *meta,
+				     const struct fuse_open_in *in, int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__release_prefilter(const struct fuse_bpf_meta *meta,
+				       struct fuse_release_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__release_postfilter(const struct fuse_bpf_meta *meta,
+					const struct fuse_release_in *in,
+					int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__read_iter_prefilter(const struct fuse_bpf_meta *meta,
+					 struct fuse_read_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static s64 fuse_ops__read_iter_postfilter(const struct fuse_bpf_meta *meta,
+					  const struct fuse_read_in *in,
+					  s64 ret)
+{
+	return ret;
+}
+
+static int fuse_ops__write_iter_prefilter(const struct fuse_bpf_meta *meta,
+					  struct fuse_write_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static s64 fuse_ops__write_iter_postfilter(const struct fuse_bpf_meta *meta,
+					   const struct fuse_write_in *in,
+					   s64 ret)
+{
+	return ret;
+}
+
+static int fuse_ops__getattr_prefilter(const struct fuse_bpf_meta *meta,
+				       struct fuse_getattr_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__getattr_postfilter(const struct fuse_bpf_meta *meta,
+					const struct fuse_getattr_in *in,
+					struct fuse_attr_out *out, int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__setattr_prefilter(const struct fuse_bpf_meta *meta,
+				       struct fuse_setattr_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__setattr_postfilter(const struct fuse_bpf_meta *meta,
+					const struct fuse_setattr_in *in,
+					struct fuse_attr_out *out, int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__flush_prefilter(const struct fuse_bpf_meta *meta,
+				     struct fuse_flush_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__flush_postfilter(const struct fuse_bpf_meta *meta,
+				      const struct fuse_flush_in *in, int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__fsync_prefilter(const struct fuse_bpf_meta *meta,
+				     struct fuse_fsync_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__fsync_postfilter(const struct fuse_bpf_meta *meta,
+				      const struct fuse_fsync_in *in, int ret)
+{
+	return ret;
+}
+
+static struct fuse_ops fuse_bpf_cfi_stubs = {
+	.lookup_prefilter = fuse_ops__lookup_prefilter,
+	.lookup_postfilter = fuse_ops__lookup_postfilter,
+	.open_prefilter = fuse_ops__open_prefilter,
+	.open_postfilter = fuse_ops__open_postfilter,
+	.release_prefilter = fuse_ops__release_prefilter,
+	.release_postfilter = fuse_ops__release_postfilter,
+	.read_iter_prefilter = fuse_ops__read_iter_prefilter,
+	.read_iter_postfilter = fuse_ops__read_iter_postfilter,
+	.write_iter_prefilter = fuse_ops__write_iter_prefilter,
+	.write_iter_postfilter = fuse_ops__write_iter_postfilter,
+	.getattr_prefilter = fuse_ops__getattr_prefilter,
+	.getattr_postfilter = fuse_ops__getattr_postfilter,
+	.setattr_prefilter = fuse_ops__setattr_prefilter,
+	.setattr_postfilter = fuse_ops__setattr_postfilter,
+	.flush_prefilter = fuse_ops__flush_prefilter,
+	.flush_postfilter = fuse_ops__flush_postfilter,
+	.fsync_prefilter = fuse_ops__fsync_prefilter,
+	.fsync_postfilter = fuse_ops__fsync_postfilter,
+};
+
+static struct bpf_struct_ops fuse_bpf_struct_ops = {
+	.verifier_ops = &fuse_bpf_verifier_ops,
+	.init = fuse_bpf_btf_init,
+	.init_member = fuse_bpf_init_member,
+	.reg = fuse_bpf_reg,
+	.unreg = fuse_bpf_unreg,
+	.cfi_stubs = &fuse_bpf_cfi_stubs,
+	.name = "fuse_ops",
+	.owner = THIS_MODULE,
+};
+
+/**
+ * fuse_bpf_init - set up fuse-bpf when the module loads
+ *
+ * The struct_ops type is registered last: it cannot be unregistered, it
+ * goes with the module.
+ */
+int fuse_bpf_init(void)
+{
+	int err;
+
+	err = fuse_bpf_file_init();
+	if (err)
+		return err;
+	err = register_bpf_struct_ops(&fuse_bpf_struct_ops, fuse_ops);
+	if (err)
+		fuse_bpf_file_exit();
+	return err;
+}
+
+void fuse_bpf_exit(void)
+{
+	fuse_bpf_file_exit();
+}

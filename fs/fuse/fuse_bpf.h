@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fuse-bpf: the internal interface between the patched FUSE call sites and
+ * this project's files, one section per file.
+ *
+ * A backed inode is a FUSE inode with a struct fuse_bpf_inode: the path of
+ * its backing inode, the credentials its backing operations run with, and
+ * optionally a filter (a struct_ops fuse_ops instance, by name). Every
+ * operation of a backed inode goes prefilter -> backing or daemon ->
+ * postfilter; the backing inode is authoritative for its attributes.
+ */
+#ifndef _FS_FUSE_BPF_H
+#define _FS_FUSE_BPF_H
+
+#include <linux/fs.h>
+#include <linux/path.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <uapi/linux/fuse.h>
+#include "../../include/uapi/linux/fuse_bpf.h"
+
+struct fuse_args;
+struct fuse_conn;
+struct fuse_inode;
+struct fuse_mount;
+
+/* bpf_ops.c */
+
+/**
+ * struct fuse_ops - the struct_ops type a daemon's BPF filter implements
+ *
+ * For each operation, a prefilter that returns an enum fuse_bpf_result or
+ * a negative errno and may edit the fields of @in that
+ * fuse_bpf_btf_struct_access() allows, and a postfilter that gets the
+ * result of the operation and returns the result the caller sees. Every
+ * member is optional. @name is the instance's name in the registry.
+ */
+struct fuse_ops {
+	int (*lookup_prefilter)(const struct fuse_bpf_meta *meta,
+				struct fuse_bpf_lookup_in *in);
+	int (*lookup_postfilter)(const struct fuse_bpf_meta *meta,
+				 const struct fuse_bpf_lookup_in *in,
+				 struct fuse_entry_out *out, int ret);
+	int (*open_prefilter)(const struct fuse_bpf_meta *meta,
+			      struct fuse_open_in *in);
+	int (*open_postfilter)(const struct fuse_bpf_meta *meta,
+			       const struct fuse_open_in *in, int ret);
+	int (*release_prefilter)(const struct fuse_bpf_meta *meta,
+				 struct fuse_release_in *in);
+	int (*release_postfilter)(const struct fuse_bpf_meta *meta,
+				  const struct fuse_release_in *in, int ret);
+	int (*read_iter_prefilter)(const struct fuse_bpf_meta *meta,
+				   struct fuse_read_in *in);
+	s64 (*read_iter_postfilter)(const struct fuse_bpf_meta *meta,
+				    const struct fuse_read_in *in, s64 ret);
+	int (*write_iter_prefilter)(const struct fuse_bpf_meta *meta,
+				    struct fuse_write_in *in);
+	s64 (*write_iter_postfilter)(const struct fuse_bpf_meta *meta,
+				     const struct fuse_write_in *in, s64 ret);
+	int (*getattr_prefilter)(const struct fuse_bpf_meta *meta,
+				 struct fuse_getattr_in *in);
+	int (*getattr_postfilter)(const struct fuse_bpf_meta *meta,
+				  const struct fuse_getattr_in *in,
+				  struct fuse_attr_out *out, int ret);
+	int (*setattr_prefilter)(const struct fuse_bpf_meta *meta,
+				 struct fuse_setattr_in *in);
+	int (*setattr_postfilter)(const struct fuse_bpf_meta *meta,
+				  const struct fuse_setattr_in *in,
+				  struct fuse_attr_out *out, int ret);
+	int (*flush_prefilter)(const struct fuse_bpf_meta *meta,
+			       struct fuse_flush_in *in);
+	int (*flush_postfilter)(const struct fuse_bpf_meta *meta,
+				const struct fuse_flush_in *in, int ret);
+	int (*fsync_prefilter)(const struct fuse_bpf_meta *meta,
+			       struct fuse_fsync_in *in);
+	int (*fsync_postfilter)(const struct fuse_bpf_meta *meta,
+				const struct fuse_fsync_in *in, int ret);
+	char name[FUSE_BPF_NAME_LEN];
+};
+
+/**
+ * struct fuse_bpf_filter - a registry entry: a fuse_ops name and, while an
+ * instance of that name is registered, the instance
+ * @node: in the registry list
+ * @count: the registry's reference while @ops is set, plus one per inode
+ * @ops: the registered instance, NULL between unregistration and the next
+ *	registration of the same name; RCU-protected
+ * @name: the instance name
+ * @rcu: for freeing
+ */
+struct fuse_bpf_filter {
+	struct list_head node;
+	refcount_t count;
+	struct fuse_ops __rcu *ops;
+	char name[FUSE_BPF_NAME_LEN];
+	struct rcu_head rcu;
+};
+
+int fuse_bpf_init(void);
+void fuse_bpf_exit(void);
+struct fuse_bpf_filter *fuse_bpf_filter_get(const char *name);
+struct fuse_bpf_filter *fuse_bpf_filter_dup(struct fuse_bpf_filter *filter);
+void fuse_bpf_filter_put(struct fuse_bpf_filter *filter);
+
+/*
+ * Run a filter member with the instance held by RCU. A filter whose
+ * instance went away fails every operation with -ENOTCONN until an
+ * instance of the same name is registered again.
+ */
+#define fuse_bpf_call(filter, member, dflt, ...)			\
+({									\
+	struct fuse_ops *__ops;						\
+	typeof(dflt) __ret = (dflt);					\
+									\
+	rcu_read_lock();						\
+	__ops = rcu_dereference((filter)->ops);				\
+	if (!__ops)							\
+		__ret = -ENOTCONN;					\
+	else if (__ops->member)						\
+		__ret = __ops->member(__VA_ARGS__);			\
+	rcu_read_unlock();						\
+	__ret;								\
+})
+
+/*
+ * The prefilter of operation @op: without a filter, the backing; without
+ * a prefilter member, the backing and then the postfilter if there is one.
+ */
+#define fuse_bpf_prefilter(fbi, op, meta, in)				\
+({									\
+	struct fuse_bpf_filter *__f = (fbi)->filter;			\
+	int __r = FUSE_BPF_BACKING;					\
+									\
+	if (__f) {							\
+		struct fuse_ops *__o;					\
+									\
+		rcu_read_lock();					\
+		__o = rcu_dereference(__f->ops);			\
+		if (!__o)						\
+			__r = -ENOTCONN;				\
+		else if (__o->op##_prefilter)				\
+			__r = __o->op##_prefilter(meta, in);		\
+		else if (__o->op##_postfilter)				\
+			__r = FUSE_BPF_POSTFILTER;			\
+		rcu_read_unlock();					\
+	}								\
+	__r;								\
+})
+
+#define fuse_bpf_postfilter(filter, op, ret, meta, ...)			\
+	fuse_bpf_call(filter, op##_postfilter, ret, meta, __VA_ARGS__, ret)
+
+/* bpf_lookup.c */
+
+/**
+ * struct fuse_bpf_inode - what makes a FUSE inode backed
+ * @path: the backing inode's path
+ * @cred: the credentials of the backing operations
+ * @filter: the filter, or NULL for pure passthrough
+ */
+struct fuse_bpf_inode {
+	struct path path;
+	const struct cred *cred;
+	struct fuse_bpf_filter *filter;
+};
+
+#define FUSE_BPF_UNDECIDED	((struct fuse_bpf_inode *)1UL)
+
+struct fuse_bpf_inode *fuse_bpf_inode(struct inode *inode);
+void fuse_bpf_inode_alloc(struct fuse_inode *fi, struct super_block *sb);
+void fuse_bpf_inode_evict(struct fuse_inode *fi);
+void fuse_bpf_lookup_init(struct fuse_conn *fc, struct fuse_args *args,
+			  struct fuse_bpf_entry_out *ext);
+int fuse_bpf_lookup_attach(struct inode *inode, struct inode *dir,
+			   const struct qstr *name,
+			   const struct fuse_entry_out *outarg,
+			   const struct fuse_args *args);
+bool fuse_bpf_lookup(struct inode *dir, struct dentry *entry,
+		     struct dentry **res);
+bool fuse_bpf_revalidate(struct dentry *entry, struct inode *inode,
+			 int *res);
+bool fuse_bpf_nodeid_is_kernel(u64 nodeid);
+void fuse_bpf_meta_init(struct fuse_bpf_meta *meta, struct inode *inode,
+			u32 opcode);
+
+/* bpf_user.c */
+
+int fuse_bpf_request_check(struct fuse_conn *fc, u64 nodeid);
+int fuse_bpf_user_prefilter(struct inode *inode, u32 opcode, void *in,
+			    size_t size);
+s64 fuse_bpf_user_postfilter(struct inode *inode, u32 opcode,
+			     const void *in, size_t size, s64 result);
+
+/* bpf_file.c */
+
+int fuse_bpf_file_init(void);
+void fuse_bpf_file_exit(void);
+bool fuse_bpf_open(struct inode *inode, struct file *file, int *res);
+void fuse_bpf_file_release(struct file *file);
+bool fuse_bpf_read_iter(struct kiocb *iocb, struct iov_iter *to,
+			ssize_t *res);
+bool fuse_bpf_write_iter(struct kiocb *iocb, struct iov_iter *from,
+			 ssize_t *res);
+bool fuse_bpf_splice_read(struct file *in, loff_t *ppos,
+			  struct pipe_inode_info *pipe, size_t len,
+			  unsigned int flags, ssize_t *res);
+bool fuse_bpf_splice_write(struct pipe_inode_info *pipe, struct file *out,
+			   loff_t *ppos, size_t len, unsigned int flags,
+			   ssize_t *res);
+bool fuse_bpf_mmap(struct file *file, struct vm_area_struct *vma, int *res);
+bool fuse_bpf_flush(struct file *file, fl_owner_t id, int *res);
+bool fuse_bpf_fsync(struct file *file, loff_t start, loff_t end,
+		    int datasync, int *res);
+
+/* bpf_dir.c */
+
+bool fuse_bpf_opendir(struct inode *inode, struct file *file, int *res);
+bool fuse_bpf_readdir(struct file *file, struct dir_context *ctx, int *res);
+
+/* bpf_attr.c */
+
+void fuse_bpf_copyattr(struct inode *inode);
+bool fuse_bpf_getattr(struct inode *inode, struct kstat *stat,
+		      u32 request_mask, unsigned int flags, int *res);
+bool fuse_bpf_setattr(struct dentry *entry, struct iattr *attr, int *res);
+bool fuse_bpf_permission(struct mnt_idmap *idmap, struct inode *inode,
+			 int mask, int *res);
+
+#endif /* _FS_FUSE_BPF_H */
