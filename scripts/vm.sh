@@ -35,6 +35,7 @@ fi
 ksft=$("$top/scripts/ksrc.sh" "$ksrc" "$out/ksrc")/tools/testing/selftests
 rm -rf "$out/tests"
 make -s -C "$top/tools/testing/selftests/fuse-bpf" KSFT="$ksft" \
+	KO="$out/module/fs/fuse/fuse_bpf.ko" VMLINUX="$kdir/vmlinux" \
 	OUTPUT="$out/tests" install
 "$top/scripts/mkinitramfs.sh" "$out/initramfs.cpio.gz" \
 	"$out/module/fs/fuse/fuse_bpf.ko" "$out/tests"

@@ -92,7 +92,11 @@ bool fuse_bpf_getattr(struct inode *inode, struct kstat *stat,
 		return true;
 
 	old_cred = override_creds(fbi->cred);
-	*res = vfs_getattr(&fbi->path, &st, request_mask, flags);
+	/* as overlayfs: the VFS checked the caller on the FUSE inode */
+	if (flags & AT_GETATTR_NOSEC)
+		*res = vfs_getattr_nosec(&fbi->path, &st, request_mask, flags);
+	else
+		*res = vfs_getattr(&fbi->path, &st, request_mask, flags);
 	revert_creds(old_cred);
 	fuse_bpf_copyattr(inode);
 	if (ret == FUSE_BPF_POSTFILTER) {

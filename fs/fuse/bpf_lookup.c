@@ -95,6 +95,23 @@ void fuse_bpf_lookup_init(struct fuse_conn *fc, struct fuse_args *args,
 	args->out_args[1].value = ext;
 }
 
+/**
+ * fuse_bpf_lookup_request - send a LOOKUP made by fuse_lookup_init()
+ * @fm: the mount
+ * @args: the request
+ *
+ * With room for the extension the reply's length varies, and
+ * fuse_simple_request() returns the length of the extension received.
+ *
+ * Return: 0 or a negative errno.
+ */
+int fuse_bpf_lookup_request(struct fuse_mount *fm, struct fuse_args *args)
+{
+	ssize_t ret = fuse_simple_request(fm, args);
+
+	return ret > 0 ? 0 : ret;
+}
+
 static struct dentry *fuse_bpf_lookup_backing(struct fuse_bpf_inode *dir,
 					      const struct qstr *name)
 {

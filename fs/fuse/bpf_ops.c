@@ -135,6 +135,8 @@ static int fuse_bpf_init_member(const struct btf_type *t,
 
 static int fuse_bpf_btf_init(struct btf *btf)
 {
+	/* put the result codes in the module's BTF, for the filters */
+	BTF_TYPE_EMIT_ENUM(FUSE_BPF_USER_POSTFILTER);
 	return 0;
 }
 

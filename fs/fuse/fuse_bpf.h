@@ -171,6 +171,7 @@ void fuse_bpf_inode_alloc(struct fuse_inode *fi, struct super_block *sb);
 void fuse_bpf_inode_evict(struct fuse_inode *fi);
 void fuse_bpf_lookup_init(struct fuse_conn *fc, struct fuse_args *args,
 			  struct fuse_bpf_entry_out *ext);
+int fuse_bpf_lookup_request(struct fuse_mount *fm, struct fuse_args *args);
 int fuse_bpf_lookup_attach(struct inode *inode, struct inode *dir,
 			   const struct qstr *name,
 			   const struct fuse_entry_out *outarg,

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fusebpf-testd [-s] [-p] BACKING MOUNTPOINT COMMAND [ARG...]
+ * fusebpf-testd [-s] [-p] [-b] BACKING MOUNTPOINT COMMAND [ARG...]
  *
  * Mount BACKING on MOUNTPOINT served by the test daemon, run COMMAND, then
  * unmount and print the requests the daemon received, by opcode.
  *   -s  use the stock FUSE (/dev/fuse, type "fuse") instead of fuse-bpf
  *   -p  open files with upstream FOPEN_PASSTHROUGH backing ids
+ *   -b  a "bpf" mount: every node looked up is backed by its backing file
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,16 +23,18 @@ int main(int argc, char **argv)
 	int opt, status = 1;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "+sp")) != -1) {
+	while ((opt = getopt(argc, argv, "+spb")) != -1) {
 		if (opt == 's')
 			flags |= TD_STOCK;
 		else if (opt == 'p')
 			flags |= TD_PASSTHROUGH;
+		else if (opt == 'b')
+			flags |= TD_BPF;
 		else
 			return 2;
 	}
 	if (argc - optind < 3) {
-		fprintf(stderr, "usage: %s [-s] [-p] BACKING MOUNTPOINT COMMAND...\n",
+		fprintf(stderr, "usage: %s [-s] [-p] [-b] BACKING MOUNTPOINT COMMAND...\n",
 			argv[0]);
 		return 2;
 	}

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +23,13 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
 
 #include <fuse_lowlevel.h>
+#include <linux/capability.h>
 #include <linux/fuse.h>
 #include <linux/fuse_bpf.h>
 
@@ -40,6 +43,7 @@ struct td_node {
 	dev_t dev;
 	ino_t ino;
 	uint64_t nlookup;
+	int backing_id;			/* > 0 once registered, TD_BPF */
 };
 
 struct td_state {
@@ -47,6 +51,7 @@ struct td_state {
 	struct td_node *hash[TD_BUCKETS];
 	unsigned int flags;
 	unsigned long *count;
+	struct td_ctl *ctl;
 };
 
 struct td_file {
@@ -135,8 +140,9 @@ static int td_lookup_entry(struct td_state *st, struct td_node *parent,
 	return 0;
 }
 
-static void td_forget_one(struct td_state *st, fuse_ino_t ino, uint64_t nlookup)
+static void td_forget_one(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
+	struct td_state *st = state(req);
 	struct td_node **p, *n;
 
 	if (ino == FUSE_ROOT_ID)
@@ -148,6 +154,8 @@ static void td_forget_one(struct td_state *st, fuse_ino_t ino, uint64_t nlookup)
 	for (p = bucket(st, n->dev, n->ino); *p != n; p = &(*p)->next)
 		;
 	*p = n->next;
+	if (n->backing_id > 0)
+		fuse_passthrough_close(req, n->backing_id);
 	close(n->fd);
 	free(n);
 }
@@ -210,23 +218,112 @@ static void td_init(void *data, struct fuse_conn_info *conn)
 	struct td_state *st = data;
 
 	__atomic_fetch_add(&st->count[FUSE_INIT], 1, __ATOMIC_RELAXED);
-	if (st->flags & TD_PASSTHROUGH) {
+	if (st->flags & (TD_PASSTHROUGH | TD_BPF)) {
 		if (!fuse_set_feature_flag(conn, FUSE_CAP_PASSTHROUGH))
 			fprintf(stderr, "test_daemon: no passthrough\n");
 		conn->max_backing_stack_depth = 1;
 	}
 }
 
+static void fill_attr(struct fuse_attr *a, const struct stat *s)
+{
+	*a = (struct fuse_attr) {
+		.ino = s->st_ino, .size = s->st_size, .blocks = s->st_blocks,
+		.atime = s->st_atim.tv_sec, .atimensec = s->st_atim.tv_nsec,
+		.mtime = s->st_mtim.tv_sec, .mtimensec = s->st_mtim.tv_nsec,
+		.ctime = s->st_ctim.tv_sec, .ctimensec = s->st_ctim.tv_nsec,
+		.mode = s->st_mode, .nlink = s->st_nlink, .uid = s->st_uid,
+		.gid = s->st_gid, .rdev = s->st_rdev, .blksize = s->st_blksize,
+	};
+}
+
+/* Set or clear CAP_SYS_ADMIN in the daemon's effective set. */
+static void cap_sys_admin(bool on)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return;
+	if (on)
+		d[0].effective |= 1U << CAP_SYS_ADMIN;
+	else
+		d[0].effective &= ~(1U << CAP_SYS_ADMIN);
+	syscall(SYS_capset, &h, d);
+}
+
+/* Register what td_ctl says as the backing of @n: the id, or 0. */
+static int register_backing(fuse_req_t req, struct td_node *n)
+{
+	struct td_ctl *ctl = state(req)->ctl;
+	int fd = n->fd, id;
+
+	if (ctl->backing_path[0]) {
+		fd = open(ctl->backing_path, O_PATH | O_CLOEXEC);
+		if (fd < 0)
+			return 0;
+	} else if (n->backing_id) {
+		return n->backing_id;
+	}
+	if (ctl->drop_cap)
+		cap_sys_admin(false);
+	id = fuse_passthrough_open(req, fd);
+	ctl->backing_errno = id > 0 ? 0 : errno;
+	if (ctl->drop_cap)
+		cap_sys_admin(true);
+	if (fd != n->fd)
+		close(fd);
+	else if (id > 0)
+		n->backing_id = id;
+	return id > 0 ? id : 0;
+}
+
+/* A LOOKUP reply with the fuse-bpf extension td_ctl asks for. */
+static void reply_entry_bpf(fuse_req_t req, const struct fuse_entry_param *e,
+			    const char *name)
+{
+	struct td_ctl *ctl = state(req)->ctl;
+	struct fuse_entry_out out = { .nodeid = e->ino };
+	struct {
+		struct fuse_bpf_entry_out ext;
+		char more[64];			/* for oversized extensions */
+	} x = { .ext = ctl->ext };
+	struct iovec iov[2] = {
+		{ &out, sizeof(out) },
+		{ &x, (size_t)ctl->ext_len < sizeof(x) ? ctl->ext_len : 0 },
+	};
+
+	fill_attr(&out.attr, &e->attr);
+	if (ctl->only[0] && strcmp(ctl->only, name))
+		iov[1].iov_len = 0;
+	else if (ctl->register_backing)
+		x.ext.backing_id = register_backing(req, node(req, e->ino));
+	fuse_reply_iov(req, iov, iov[1].iov_len ? 2 : 1);
+}
+
 static void td_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
+	struct fuse_entry_param e;
+	int err;
+
 	bump(req, FUSE_LOOKUP);
-	reply_made(req, node(req, parent), name, 0);
+	if (!(state(req)->flags & TD_BPF)) {
+		reply_made(req, node(req, parent), name, 0);
+		return;
+	}
+	err = td_lookup_entry(state(req), node(req, parent), name, &e);
+	if (err)
+		fuse_reply_err(req, -err);
+	else
+		reply_entry_bpf(req, &e, name);
 }
 
 static void td_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
 	bump(req, FUSE_FORGET);
-	td_forget_one(state(req), ino, nlookup);
+	td_forget_one(req, ino, nlookup);
 	fuse_reply_none(req);
 }
 
@@ -237,7 +334,7 @@ static void td_forget_multi(fuse_req_t req, size_t count,
 
 	bump(req, FUSE_BATCH_FORGET);
 	for (i = 0; i < count; i++)
-		td_forget_one(state(req), forgets[i].ino, forgets[i].nlookup);
+		td_forget_one(req, forgets[i].ino, forgets[i].nlookup);
 	fuse_reply_none(req);
 }
 
@@ -416,6 +513,8 @@ static void td_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	}
 	n = pread(file(fi)->fd, buf, size, off);
+	if (n > 0 && state(req)->ctl && state(req)->ctl->read_fill)
+		memset(buf, state(req)->ctl->read_fill, n);
 	if (n < 0)
 		fuse_reply_err(req, errno);
 	else
@@ -586,9 +685,66 @@ static const struct fuse_lowlevel_ops td_ops = {
 	.statfs		= td_statfs,
 };
 
+/*
+ * A FUSE_BPF_PREFILTER or FUSE_BPF_POSTFILTER request, which libfuse does
+ * not know: answer it from td_ctl.
+ */
+static void td_filter(struct fuse_session *se, struct td_state *st,
+		      const struct fuse_in_header *in)
+{
+	const struct fuse_bpf_filter_out *post = (const void *)
+		((const char *)in + in->len - sizeof(*post));
+	struct fuse_bpf_filter_out res = {
+		.result = st->ctl->prefilter_result,
+	};
+	struct fuse_out_header out = { .unique = in->unique };
+	struct iovec iov[3] = {
+		{ &out, sizeof(out) }, { &res, sizeof(res) },
+		{ (char *)(in + 1), in->len - sizeof(*in) },
+	};
+	int n = 3;
+
+	st->ctl->filter_opcode = in->opcode;
+	if (in->opcode & FUSE_BPF_POSTFILTER) {
+		st->ctl->postfilter_seen = post->result;
+		out.error = st->ctl->postfilter_error;
+		n = 1;
+	}
+	for (int i = 0; i < n; i++)
+		out.len += iov[i].iov_len;
+	if (writev(fuse_session_fd(se), iov, n) < 0)
+		perror("test_daemon: filter reply");
+}
+
+/* fuse_session_loop(), with the fuse-bpf filter requests taken out. */
+static int td_loop(struct fuse_session *se, struct td_state *st)
+{
+	struct fuse_buf buf = { 0 };
+	int res = 0;
+
+	while (!fuse_session_exited(se)) {
+		const struct fuse_in_header *in;
+
+		res = fuse_session_receive_buf(se, &buf);
+		if (res == -EINTR)
+			continue;
+		if (res <= 0)
+			break;
+		in = buf.mem;
+		if (st->ctl && in->opcode & (FUSE_BPF_PREFILTER |
+					     FUSE_BPF_POSTFILTER))
+			td_filter(se, st, in);
+		else
+			fuse_session_process_buf(se, &buf);
+	}
+	free(buf.mem);
+	fuse_session_reset(se);
+	return res < 0 ? -res : 0;
+}
+
 /* The daemon process: serve @backing on the mounted device @fd. */
 static int td_serve(int fd, const char *backing, unsigned int flags,
-		    unsigned long *count)
+		    unsigned long *count, struct td_ctl *ctl)
 {
 	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
 	struct td_state *st = calloc(1, sizeof(*st));
@@ -600,6 +756,7 @@ static int td_serve(int fd, const char *backing, unsigned int flags,
 		return 1;
 	st->flags = flags;
 	st->count = count;
+	st->ctl = flags & TD_BPF ? ctl : NULL;
 	st->root.fd = open(backing, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (st->root.fd < 0 || fuse_opt_add_arg(&args, "test_daemon"))
 		return 1;
@@ -608,7 +765,7 @@ static int td_serve(int fd, const char *backing, unsigned int flags,
 	if (!se)
 		return 1;
 	snprintf(dev, sizeof(dev), "/dev/fd/%d", fd);
-	err = fuse_session_mount(se, dev) || fuse_session_loop(se);
+	err = fuse_session_mount(se, dev) || td_loop(se, st);
 	fuse_session_destroy(se);
 	return err;
 }
@@ -643,20 +800,27 @@ int td_start(struct test_daemon *td, const char *backing, const char *mnt,
 {
 	const char *dev = flags & TD_STOCK ? "/dev/fuse" : FUSE_BPF_DEVICE;
 	const char *type = flags & TD_STOCK ? "fuse.test" : FUSE_BPF_FSTYPE ".test";
-	char opts[128];
+	char opts[160];
 	struct stat s;
 	int fd, err;
 
 	memset(td, 0, sizeof(*td));
-	td->count = mmap(NULL, TD_OPCODES * sizeof(*td->count),
-			 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-			 -1, 0);
+	td->count = mmap(NULL, TD_OPCODES * sizeof(*td->count) +
+			 sizeof(*td->ctl), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (td->count == MAP_FAILED)
 		return -1;
+	td->ctl = (struct td_ctl *)(td->count + TD_OPCODES);
+	td->ctl->ext_len = sizeof(td->ctl->ext);
+	td->ctl->ext.backing_action = FUSE_BPF_BACKING_ID;
+	td->ctl->ext.ops_action = FUSE_BPF_OPS_REMOVE;
+	td->ctl->register_backing = 1;
 	fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	td_mount_options(opts, sizeof(opts), fd);
+	if (flags & TD_BPF)
+		strcat(opts, "," FUSE_BPF_MOUNT_OPTION);
 	if (mount("test", mnt, type, MS_NOSUID | MS_NODEV, opts)) {
 		err = errno;
 		close(fd);
@@ -666,7 +830,7 @@ int td_start(struct test_daemon *td, const char *backing, const char *mnt,
 	snprintf(td->mnt, sizeof(td->mnt), "%s", mnt);
 	td->pid = fork();
 	if (!td->pid)
-		_exit(td_serve(fd, backing, flags, td->count));
+		_exit(td_serve(fd, backing, flags, td->count, td->ctl));
 	close(fd);
 	if (td->pid < 0 || stat(mnt, &s)) {
 		err = errno;

@@ -9,6 +9,7 @@
 
 #include <limits.h>
 #include <sys/types.h>
+#include <linux/fuse_bpf.h>
 
 /* FUSE opcodes are below this; the counters are indexed by opcode. */
 #define TD_OPCODES 64
@@ -16,12 +17,35 @@
 enum td_flags {
 	TD_STOCK	= 1 << 0,	/* the built-in FUSE, /dev/fuse and "fuse" */
 	TD_PASSTHROUGH	= 1 << 1,	/* open files with FOPEN_PASSTHROUGH */
+	TD_BPF		= 1 << 2,	/* "bpf" mount, LOOKUP extensions */
+};
+
+/*
+ * How a TD_BPF daemon answers, shared with the test, which may change it
+ * between requests. td_start() sets: every LOOKUP gets an extension that
+ * backs the node by its backing file (registered with
+ * FUSE_DEV_IOC_BACKING_OPEN) and removes any filter.
+ */
+struct td_ctl {
+	int ext_len;			/* extension bytes sent, 0 for none */
+	struct fuse_bpf_entry_out ext;	/* sent as is, except that */
+	int register_backing;		/* puts a backing id it registers: */
+	char backing_path[PATH_MAX];	/* of this file if set, else the node */
+	int drop_cap;			/* registers without CAP_SYS_ADMIN */
+	int backing_errno;		/* errno of the last registration */
+	char only[NAME_MAX + 1];	/* if set, other names get no extension */
+	char read_fill;			/* if set, READ replies are all this */
+	int prefilter_result;		/* answer to FUSE_BPF_PREFILTER */
+	int postfilter_error;		/* error of FUSE_BPF_POSTFILTER replies */
+	long long postfilter_seen;	/* result a POSTFILTER request carried */
+	unsigned int filter_opcode;	/* opcode of the last filter request */
 };
 
 struct test_daemon {
 	pid_t pid;			/* the daemon process */
 	char mnt[PATH_MAX];
 	unsigned long *count;		/* requests by opcode, shared */
+	struct td_ctl *ctl;		/* shared, TD_BPF */
 };
 
 int td_mount_options(char *buf, size_t size, int fd);

@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pure passthrough: every node the daemon looks up is backed by its
+ * backing file and has no filter. Data and attributes come from the
+ * backing file, and the daemon sees no READ, WRITE or GETATTR.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+
+#include <linux/aio_abi.h>
+#include <linux/fuse.h>
+#include <liburing.h>
+
+#include "kselftest_harness.h"
+#include "test_daemon.h"
+#include "test_util.h"
+
+#define DATA_SIZE	(3 * 4096 + 123)
+
+FIXTURE(backing) {
+	char backing[64];
+	char mnt[64];
+	int bfd;
+	int mfd;
+	struct test_daemon td;
+	char data[DATA_SIZE];
+	char buf[DATA_SIZE];
+};
+
+FIXTURE_SETUP(backing)
+{
+	umask(0);
+	snprintf(self->backing, sizeof(self->backing), "/tmp/backing-XXXXXX");
+	snprintf(self->mnt, sizeof(self->mnt), "/tmp/mnt-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->backing));
+	ASSERT_NE(NULL, mkdtemp(self->mnt));
+	self->bfd = open(self->backing, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, self->bfd);
+	fill(self->data, DATA_SIZE, 7);
+	ASSERT_EQ(0, put_file(self->bfd, "file", self->data, DATA_SIZE, 0644));
+	ASSERT_EQ(0, td_start(&self->td, self->backing, self->mnt, TD_BPF));
+	self->mfd = open(self->mnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, self->mfd);
+}
+
+FIXTURE_TEARDOWN(backing)
+{
+	close(self->mfd);
+	close(self->bfd);
+	EXPECT_EQ(0, td_stop(&self->td));
+}
+
+/* The data requests that must not have reached the daemon. */
+static bool no_data_requests(struct __test_metadata *_metadata,
+			     const struct test_daemon *td)
+{
+	static const unsigned int ops[] = {
+		FUSE_READ, FUSE_WRITE, FUSE_GETATTR, FUSE_SETATTR, FUSE_OPEN,
+		FUSE_FLUSH, FUSE_FSYNC,
+	};
+	bool none = true;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		if (!td_count(td, ops[i]))
+			continue;
+		TH_LOG("the daemon saw %lu %s", td_count(td, ops[i]),
+		       td_opname(ops[i]));
+		none = false;
+	}
+	return none;
+}
+
+/* Open "file" through the mount, after a lookup that counts nothing. */
+static int open_file(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(backing) *self, int flags)
+{
+	struct stat s;
+	int fd;
+
+	EXPECT_EQ(0, fstatat(self->mfd, "file", &s, 0));
+	td_reset(&self->td);
+	fd = openat(self->mfd, "file", flags | O_CLOEXEC);
+	EXPECT_LE(0, fd);
+	return fd;
+}
+
+static bool backing_holds(FIXTURE_DATA(backing) *self, const char *data,
+			  size_t len)
+{
+	return get_file(self->bfd, "file", self->buf, DATA_SIZE) ==
+		(ssize_t)len && !memcmp(self->buf, data, len);
+}
+
+TEST_F(backing, read)
+{
+	int fd = open_file(_metadata, self, O_RDONLY);
+	struct stat s;
+
+	ASSERT_EQ(DATA_SIZE, read(fd, self->buf, DATA_SIZE));
+	EXPECT_EQ(0, memcmp(self->buf, self->data, DATA_SIZE));
+	EXPECT_EQ(0, read(fd, self->buf, DATA_SIZE));
+	EXPECT_EQ(0, fstat(fd, &s));
+	EXPECT_EQ(DATA_SIZE, s.st_size);
+	EXPECT_EQ(0, close(fd));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
+}
+
+TEST_F(backing, write)
+{
+	int fd = open_file(_metadata, self, O_WRONLY | O_TRUNC);
+
+	fill(self->data, DATA_SIZE, 9);
+	ASSERT_EQ(DATA_SIZE, write(fd, self->data, DATA_SIZE));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	EXPECT_EQ(0, close(fd));
+	EXPECT_TRUE(backing_holds(self, self->data, DATA_SIZE));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
+}
+
+TEST_F(backing, pread_pwrite)
+{
+	int fd = open_file(_metadata, self, O_RDWR);
+
+	ASSERT_EQ(10, pwrite(fd, "0123456789", 10, 5000));
+	memcpy(self->data + 5000, "0123456789", 10);
+	ASSERT_EQ(DATA_SIZE - 4000, pread(fd, self->buf, DATA_SIZE, 4000));
+	EXPECT_EQ(0, memcmp(self->buf, self->data + 4000, DATA_SIZE - 4000));
+	/* past the end: the file grows */
+	ASSERT_EQ(3, pwrite(fd, "end", 3, DATA_SIZE + 100));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	EXPECT_EQ(0, close(fd));
+	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
+}
+
+TEST_F(backing, readv_writev)
+{
+	int fd = open_file(_metadata, self, O_RDWR);
+	char a[100], b[5000];
+	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+
+	ASSERT_EQ(sizeof(a) + sizeof(b), readv(fd, iov, 2));
+	EXPECT_EQ(0, memcmp(a, self->data, sizeof(a)));
+	EXPECT_EQ(0, memcmp(b, self->data + sizeof(a), sizeof(b)));
+	memset(a, 'a', sizeof(a));
+	memset(b, 'b', sizeof(b));
+	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
+	ASSERT_EQ(sizeof(a) + sizeof(b), writev(fd, iov, 2));
+	memcpy(self->data, a, sizeof(a));
+	memcpy(self->data + sizeof(a), b, sizeof(b));
+	EXPECT_EQ(0, close(fd));
+	EXPECT_TRUE(backing_holds(self, self->data, DATA_SIZE));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
+}
+
+TEST_F(backing, append)
+{
+	int fd = open_file(_metadata, self, O_WRONLY | O_APPEND);
+	int bfd;
+
+	ASSERT_EQ(4, write(fd, "tail", 4));
+	/* the backing grows under us: O_APPEND follows the backing's size */
+	bfd = openat(self->bfd, "file", O_WRONLY | O_APPEND);
+	ASSERT_LE(0, bfd);
+	ASSERT_EQ(3, write(bfd, "xyz", 3));
+	close(bfd);
+	ASSERT_EQ(4, write(fd, "more", 4));
+	EXPECT_EQ(DATA_SIZE + 11, lseek(fd, 0, SEEK_CUR));
+	EXPECT_EQ(0, close(fd));
+	bfd = openat(self->bfd, "file", O_RDONLY);
+	ASSERT_EQ(11, pread(bfd, self->buf, 20, DATA_SIZE));
+	EXPECT_EQ(0, memcmp(self->buf, "tailxyzmore", 11));
+	close(bfd);
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
+}
+
+TEST_F(backing, direct_io)
+{
+	int fd = open_file(_metadata, self, O_RDWR | O_DIRECT);
+	void *p;
+
+	ASSERT_EQ(0, posix_memalign(&p, 4096, 8192));
+	memset(p, 'd', 8192);
+	ASSERT_EQ(8192, pwrite(fd, p, 8192, 4096));
+	memset(p, 0, 8192);
+	ASSERT_EQ(8192, pread(fd, p, 8192, 4096));
+	memset(self->data + 4096, 'd', DATA_SIZE - 4096);
+	EXPECT_EQ(0, memcmp(p, self->data + 4096, 8192));
+	free(p);
+	EXPECT_EQ(0, close(fd));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
+}
+
+TEST_F(backing, truncate)
+{
+	int fd = open_file(_metadata, self, O_RDWR);
+
+	ASSERT_EQ(0, ftruncate(fd, 100));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	ASSERT_EQ(0, ftruncate(fd, 1 << 20));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	EXPECT_EQ(0, close(fd));
+	ASSERT_EQ(0, truncate(strcat(strcpy(self->buf, self->mnt), "/file"),
+			      10));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	EXPECT_TRUE(backing_holds(self, self->data, 10));
+	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
+}
+
+static long aio_rw(int fd, int opcode, void *buf, size_t len, off_t off)
+{
+	aio_context_t ctx = 0;
+	struct iocb cb = {
+		.aio_lio_opcode = opcode, .aio_fildes = fd,
+		.aio_buf = (unsigned long)buf, .aio_nbytes = len,
+		.aio_offset = off,
+	};
+	struct iocb *cbs[1] = { &cb };
+	struct io_event ev;
+	long ret = -1;
+
+	if (syscall(SYS_io_setup, 1, &ctx))
+		return -1;
+	if (syscall(SYS_io_submit, ctx, 1, cbs) == 1 &&
+	    syscall(SYS_io_getevents, ctx, 1, 1, &ev, NULL) == 1)
+		ret = ev.res;
+	syscall(SYS_io_destroy, ctx);
+	return ret;
+}
+
+TEST_F(backing, aio)
+{
+	int fd = open_file(_metadata, self, O_RDWR | O_DIRECT);
+	void *p;
+
+	ASSERT_EQ(0, posix_memalign(&p, 4096, 8192));
+	memset(p, 'a', 8192);
+	ASSERT_EQ(8192, aio_rw(fd, IOCB_CMD_PWRITE, p, 8192, 8192));
+	memset(self->data + 8192, 'a', DATA_SIZE - 8192);
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	memset(p, 0, 8192);
+	ASSERT_EQ(8192, aio_rw(fd, IOCB_CMD_PREAD, p, 8192, 4096));
+	EXPECT_EQ(0, memcmp(p, self->data + 4096, 8192));
+	free(p);
+	EXPECT_EQ(0, close(fd));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
+}
+
+TEST_F(backing, io_uring)
+{
+	int fd = open_file(_metadata, self, O_RDWR);
+	struct io_uring_cqe *cqe;
+	struct io_uring ring;
+	char out[6000];
+
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	memset(out, 'u', sizeof(out));
+	io_uring_prep_write(io_uring_get_sqe(&ring), fd, out, sizeof(out),
+			    1000);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	ASSERT_EQ(0, io_uring_wait_cqe(&ring, &cqe));
+	EXPECT_EQ(sizeof(out), cqe->res);
+	io_uring_cqe_seen(&ring, cqe);
+	memcpy(self->data + 1000, out, sizeof(out));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+
+	io_uring_prep_read(io_uring_get_sqe(&ring), fd, self->buf, DATA_SIZE,
+			   0);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	ASSERT_EQ(0, io_uring_wait_cqe(&ring, &cqe));
+	EXPECT_EQ(DATA_SIZE, cqe->res);
+	io_uring_cqe_seen(&ring, cqe);
+	EXPECT_EQ(0, memcmp(self->buf, self->data, DATA_SIZE));
+	io_uring_queue_exit(&ring);
+	EXPECT_EQ(0, close(fd));
+	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
+}
+
+TEST_F(backing, sendfile_splice)
+{
+	int fd = open_file(_metadata, self, O_RDWR);
+	int out = openat(self->bfd, "copy", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	int pfd[2];
+	off_t off = 0;
+
+	ASSERT_LE(0, out);
+	/* busybox cat: sendfile from the FUSE file */
+	ASSERT_EQ(DATA_SIZE, sendfile(out, fd, &off, DATA_SIZE));
+	ASSERT_EQ(DATA_SIZE, pread(out, self->buf, DATA_SIZE, 0));
+	EXPECT_EQ(0, memcmp(self->buf, self->data, DATA_SIZE));
+	/* splice from a pipe into the FUSE file */
+	ASSERT_EQ(0, pipe(pfd));
+	ASSERT_EQ(5, write(pfd[1], "pipe!", 5));
+	off = 10;
+	ASSERT_EQ(5, splice(pfd[0], NULL, fd, &off, 5, 0));
+	memcpy(self->data + 10, "pipe!", 5);
+	close(pfd[0]);
+	close(pfd[1]);
+	close(out);
+	EXPECT_EQ(0, close(fd));
+	EXPECT_TRUE(backing_holds(self, self->data, DATA_SIZE));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
+}
+
+TEST_F(backing, mmap)
+{
+	int fd = open_file(_metadata, self, O_RDWR);
+	char *p;
+
+	p = mmap(NULL, DATA_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, memcmp(p, self->data, DATA_SIZE));
+	memcpy(p + 4090, "mapped", 6);
+	memcpy(self->data + 4090, "mapped", 6);
+	ASSERT_EQ(0, msync(p, DATA_SIZE, MS_SYNC));
+	EXPECT_EQ(0, munmap(p, DATA_SIZE));
+	EXPECT_TRUE(backing_holds(self, self->data, DATA_SIZE));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	EXPECT_EQ(0, close(fd));
+	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
+}
+
+TEST_F(backing, stat_follows_backing)
+{
+	struct stat s;
+	int bfd;
+
+	ASSERT_EQ(0, fstatat(self->mfd, "file", &s, 0));
+	td_reset(&self->td);
+	bfd = openat(self->bfd, "file", O_WRONLY | O_APPEND);
+	ASSERT_LE(0, bfd);
+	ASSERT_EQ(5, write(bfd, "grown", 5));
+	ASSERT_EQ(0, fchmod(bfd, 0600));
+	close(bfd);
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
+}
+
+/* Make a tree of @depth levels with @width files and dirs per level. */
+static int make_tree(int dirfd, int depth, int width, int *files)
+{
+	char name[32];
+	int i, sub, err = 0;
+
+	for (i = 0; i < width && !err; i++) {
+		snprintf(name, sizeof(name), "f%d", i);
+		err = put_file(dirfd, name, name, strlen(name), 0640);
+		++*files;
+		if (depth <= 1)
+			continue;
+		snprintf(name, sizeof(name), "d%d", i);
+		if (mkdirat(dirfd, name, 0750))
+			return -1;
+		sub = openat(dirfd, name, O_PATH | O_DIRECTORY);
+		if (sub < 0)
+			return -1;
+		err = make_tree(sub, depth - 1, width, files);
+		close(sub);
+	}
+	return err;
+}
+
+/* Walk @path through the mount, comparing each entry with the backing. */
+static int walk(struct __test_metadata *_metadata, int mfd, int bfd,
+		const char *path)
+{
+	char sub[PATH_MAX];
+	struct dirent *de;
+	int n = 0, fd;
+	DIR *d;
+
+	fd = openat(mfd, path, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return -1;
+	d = fdopendir(fd);
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+		if (!same_as_backing(_metadata, mfd, bfd, sub))
+			n = -1000;
+		n++;
+		if (de->d_type == DT_DIR)
+			n += walk(_metadata, mfd, bfd, sub);
+	}
+	closedir(d);
+	return n;
+}
+
+TEST_F(backing, tree_without_lookups)
+{
+	int tree, mtree, btree, files = 0;
+	struct stat s;
+
+	ASSERT_EQ(0, mkdirat(self->bfd, "tree", 0755));
+	tree = openat(self->bfd, "tree", O_PATH | O_DIRECTORY);
+	ASSERT_LE(0, tree);
+	ASSERT_EQ(0, make_tree(tree, 3, 4, &files));
+	close(tree);
+	/*
+	 * The daemon looks "tree" up and backs it; below it, all is the
+	 * kernel's. Walk from "tree" as find does, by descriptor.
+	 */
+	mtree = openat(self->mfd, "tree", O_PATH | O_DIRECTORY);
+	ASSERT_LE(0, mtree);
+	btree = openat(self->bfd, "tree", O_PATH | O_DIRECTORY);
+	ASSERT_LE(0, btree);
+	ASSERT_EQ(1, td_count(&self->td, FUSE_LOOKUP));
+	td_reset(&self->td);
+	EXPECT_EQ(files + 20, walk(_metadata, mtree, btree, "."));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_LOOKUP));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_OPENDIR));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_READDIR));
+	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
+	/* data of a file the daemon never saw */
+	EXPECT_EQ(2, get_file(mtree, "d1/d2/f0", self->buf, 10));
+	EXPECT_EQ(0, memcmp(self->buf, "f0", 2));
+	/* a name removed in the backing goes away through the mount */
+	ASSERT_EQ(0, unlinkat(btree, "d1/f3", 0));
+	EXPECT_EQ(-1, fstatat(mtree, "d1/f3", &s, 0));
+	EXPECT_EQ(ENOENT, errno);
+	/* and one made there appears */
+	ASSERT_EQ(0, put_file(btree, "d1/new", "new", 3, 0600));
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "d1/new"));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_LOOKUP));
+	close(btree);
+	close(mtree);
+}
+
+TEST_HARNESS_MAIN

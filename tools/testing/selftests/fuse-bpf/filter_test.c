@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * BPF filters attached at lookup: each file of the backing directory is
+ * looked up with the fuse_ops instance of the same name (progs/filters),
+ * which decides what goes to the backing and what to the daemon.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <bpf/libbpf.h>
+#include <liburing.h>
+#include <linux/fuse.h>
+
+#include "kselftest_harness.h"
+#include "test_daemon.h"
+#include "test_util.h"
+#include "filters.skel.h"
+#include "bad_write.skel.h"
+
+#define DATA_SIZE	8192
+#define MODULE_PATH	"/lib/modules/fuse_bpf.ko"
+
+FIXTURE(filter) {
+	char backing[64];
+	char mnt[64];
+	int bfd;
+	int mfd;
+	struct test_daemon td;
+	struct filters *skel;
+	char data[DATA_SIZE];
+	char buf[DATA_SIZE];
+};
+
+FIXTURE_SETUP(filter)
+{
+	static const char * const files[] = {
+		"to_user", "hybrid", "short", "deny", "clamp", "observe",
+		"daemon_post",
+	};
+	size_t i;
+
+	umask(0);
+	snprintf(self->backing, sizeof(self->backing), "/tmp/backing-XXXXXX");
+	snprintf(self->mnt, sizeof(self->mnt), "/tmp/mnt-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->backing));
+	ASSERT_NE(NULL, mkdtemp(self->mnt));
+	self->bfd = open(self->backing, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, self->bfd);
+	fill(self->data, DATA_SIZE, 3);
+	for (i = 0; i < ARRAY_SIZE(files); i++)
+		ASSERT_EQ(0, put_file(self->bfd, files[i], self->data,
+				      DATA_SIZE, 0644));
+	ASSERT_EQ(0, mkdirat(self->bfd, "names", 0755));
+	ASSERT_EQ(0, put_file(self->bfd, "names/daemon", "d", 1, 0644));
+	ASSERT_EQ(0, put_file(self->bfd, "names/kernel", "k", 1, 0644));
+
+	self->skel = filters__open_and_load();
+	ASSERT_NE(NULL, self->skel);
+	ASSERT_EQ(0, filters__attach(self->skel));
+	ASSERT_EQ(0, td_start(&self->td, self->backing, self->mnt, TD_BPF));
+	self->mfd = open(self->mnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, self->mfd);
+}
+
+FIXTURE_TEARDOWN(filter)
+{
+	close(self->mfd);
+	close(self->bfd);
+	EXPECT_EQ(0, td_stop(&self->td));
+	filters__destroy(self->skel);
+}
+
+/* Look @name up with the instance of the same name and open it. */
+static int open_filtered(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(filter) *self, const char *name,
+			 int flags)
+{
+	struct stat s;
+	int fd;
+
+	self->td.ctl->ext.ops_action = FUSE_BPF_OPS_NAME;
+	snprintf(self->td.ctl->ext.ops_name, FUSE_BPF_NAME_LEN, "%s", name);
+	EXPECT_EQ(0, fstatat(self->mfd, name, &s, 0));
+	td_reset(&self->td);
+	fd = openat(self->mfd, name, flags | O_CLOEXEC);
+	EXPECT_LE(0, fd);
+	return fd;
+}
+
+TEST_F(filter, user_sends_read_to_daemon)
+{
+	int fd = open_filtered(_metadata, self, "to_user", O_RDONLY);
+	char want[100];
+
+	self->td.ctl->read_fill = 'Z';
+	memset(want, 'Z', sizeof(want));
+	ASSERT_EQ(sizeof(want), read(fd, self->buf, sizeof(want)));
+	EXPECT_EQ(0, memcmp(self->buf, want, sizeof(want)));
+	EXPECT_EQ(1, td_count(&self->td, FUSE_OPEN));
+	EXPECT_EQ(1, td_count(&self->td, FUSE_READ));
+	ASSERT_EQ(sizeof(want), read(fd, self->buf, sizeof(want)));
+	EXPECT_EQ(2, td_count(&self->td, FUSE_READ));
+	EXPECT_EQ(0, close(fd));
+	EXPECT_EQ(1, wait_count(&self->td, FUSE_RELEASE, 1));
+}
+
+TEST_F(filter, postfilter_changes_result)
+{
+	int fd = open_filtered(_metadata, self, "short", O_RDONLY);
+
+	EXPECT_EQ(1, read(fd, self->buf, DATA_SIZE));
+	EXPECT_EQ(self->data[0], self->buf[0]);
+	EXPECT_EQ(0, td_count(&self->td, FUSE_READ));
+	EXPECT_EQ(0, close(fd));
+}
+
+TEST_F(filter, prefilter_denies)
+{
+	int fd = open_filtered(_metadata, self, "deny", O_RDWR);
+
+	EXPECT_EQ(-1, read(fd, self->buf, DATA_SIZE));
+	EXPECT_EQ(EACCES, errno);
+	/* only reads: writes reach the backing */
+	ASSERT_EQ(5, pwrite(fd, "write", 5, 0));
+	ASSERT_EQ(5, get_file(self->bfd, "deny", self->buf, 5));
+	EXPECT_EQ(0, memcmp(self->buf, "write", 5));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_READ));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_WRITE));
+	EXPECT_EQ(0, close(fd));
+}
+
+TEST_F(filter, prefilter_clamps_size)
+{
+	int fd = open_filtered(_metadata, self, "clamp", O_RDONLY);
+
+	EXPECT_EQ(100, read(fd, self->buf, 4096));
+	EXPECT_EQ(4096, self->skel->bss->read_size_seen);
+	EXPECT_EQ(0, memcmp(self->buf, self->data, 100));
+	/* the file position moved by what was read */
+	EXPECT_EQ(100, lseek(fd, 0, SEEK_CUR));
+	EXPECT_EQ(0, close(fd));
+}
+
+TEST_F(filter, forbidden_write_refused_at_load)
+{
+	struct bad_write *bad = bad_write__open_and_load();
+
+	EXPECT_EQ(NULL, bad);
+	bad_write__destroy(bad);
+}
+
+TEST_F(filter, aio_postfilter_sees_completion)
+{
+	int fd = open_filtered(_metadata, self, "observe", O_RDWR);
+	struct io_uring_cqe *cqe;
+	struct io_uring ring;
+
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	io_uring_prep_read(io_uring_get_sqe(&ring), fd, self->buf, 5000, 100);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	ASSERT_EQ(0, io_uring_wait_cqe(&ring, &cqe));
+	EXPECT_EQ(5000, cqe->res);
+	io_uring_cqe_seen(&ring, cqe);
+	EXPECT_EQ(5000, self->skel->bss->read_seen);
+	EXPECT_EQ(0, memcmp(self->buf, self->data + 100, 5000));
+
+	io_uring_prep_write(io_uring_get_sqe(&ring), fd, "abc", 3,
+			    DATA_SIZE);
+	ASSERT_EQ(1, io_uring_submit(&ring));
+	ASSERT_EQ(0, io_uring_wait_cqe(&ring, &cqe));
+	EXPECT_EQ(3, cqe->res);
+	io_uring_cqe_seen(&ring, cqe);
+	EXPECT_EQ(3, self->skel->bss->write_seen);
+	io_uring_queue_exit(&ring);
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+				    "observe"));
+	EXPECT_EQ(0, close(fd));
+}
+
+TEST_F(filter, hybrid_write_by_daemon)
+{
+	int fd = open_filtered(_metadata, self, "hybrid", O_RDWR);
+
+	ASSERT_EQ(6, pwrite(fd, "daemon", 6, DATA_SIZE + 10));
+	EXPECT_EQ(1, td_count(&self->td, FUSE_WRITE));
+	/* the daemon wrote the backing file: stat shows its size and times */
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+				    "hybrid"));
+	ASSERT_EQ(6, pread(fd, self->buf, 6, DATA_SIZE + 10));
+	EXPECT_EQ(0, memcmp(self->buf, "daemon", 6));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_READ));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_GETATTR));
+	EXPECT_EQ(0, close(fd));
+}
+
+TEST_F(filter, user_postfilter_tells_daemon)
+{
+	int fd = open_filtered(_metadata, self, "daemon_post", O_RDONLY);
+
+	ASSERT_EQ(300, read(fd, self->buf, 300));
+	EXPECT_EQ(FUSE_READ | FUSE_BPF_POSTFILTER,
+		  self->td.ctl->filter_opcode);
+	EXPECT_EQ(300, self->td.ctl->postfilter_seen);
+	EXPECT_EQ(0, memcmp(self->buf, self->data, 300));
+	/* an error in the daemon's reply replaces the result */
+	self->td.ctl->postfilter_error = -EREMOTEIO;
+	EXPECT_EQ(-1, read(fd, self->buf, 300));
+	EXPECT_EQ(EREMOTEIO, errno);
+	EXPECT_EQ(0, td_count(&self->td, FUSE_READ));
+	EXPECT_EQ(0, close(fd));
+}
+
+TEST_F(filter, lookup_prefilter_forwards_a_name)
+{
+	struct stat s;
+
+	self->td.ctl->ext.ops_action = FUSE_BPF_OPS_NAME;
+	strcpy(self->td.ctl->ext.ops_name, "names");
+	ASSERT_EQ(0, fstatat(self->mfd, "names", &s, 0));
+	td_reset(&self->td);
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+				    "names/kernel"));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_LOOKUP));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+				    "names/daemon"));
+	EXPECT_EQ(1, td_count(&self->td, FUSE_LOOKUP));
+	EXPECT_EQ(1, get_file(self->mfd, "names/daemon", self->buf, 10));
+	EXPECT_EQ('d', self->buf[0]);
+}
+
+TEST_F(filter, instance_gone_then_back)
+{
+	int fd = open_filtered(_metadata, self, "deny", O_RDONLY);
+	struct filters *again;
+
+	EXPECT_EQ(-1, read(fd, self->buf, 10));
+	EXPECT_EQ(EACCES, errno);
+	/* the loader lets go of "deny": its files fail closed */
+	bpf_link__destroy(self->skel->links.deny);
+	self->skel->links.deny = NULL;
+	EXPECT_EQ(-1, read(fd, self->buf, 10));
+	EXPECT_EQ(ENOTCONN, errno);
+	/* a new instance of the same name takes over */
+	again = filters__open_and_load();
+	ASSERT_NE(NULL, again);
+	again->links.deny = bpf_map__attach_struct_ops(again->maps.deny);
+	ASSERT_NE(NULL, again->links.deny);
+	EXPECT_EQ(-1, read(fd, self->buf, 10));
+	EXPECT_EQ(EACCES, errno);
+	/* and a second live instance of a name is refused */
+	EXPECT_EQ(NULL, bpf_map__attach_struct_ops(again->maps.clamp));
+	EXPECT_EQ(0, close(fd));
+	filters__destroy(again);
+}
+
+TEST(rmmod_refused_while_filters_loaded)
+{
+	struct filters *skel = filters__open_and_load();
+	int i, fd;
+
+	ASSERT_NE(NULL, skel);
+	ASSERT_EQ(0, filters__attach(skel));
+	EXPECT_NE(0, syscall(SYS_delete_module, "fuse_bpf", O_NONBLOCK));
+	filters__destroy(skel);
+	/* the maps go after an RCU grace period */
+	for (i = 0; i < 300; i++) {
+		if (!syscall(SYS_delete_module, "fuse_bpf", O_NONBLOCK))
+			break;
+		usleep(10000);
+	}
+	EXPECT_LT(i, 300);
+	fd = open(MODULE_PATH, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, syscall(SYS_finit_module, fd, "", 0));
+	close(fd);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Filters of filter_test, one fuse_ops instance per behaviour; a LOOKUP
+ * reply names the instance a file gets.
+ */
+#include "fuse_bpf.vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#define EACCES 13
+
+char _license[] SEC("license") = "GPL";
+
+/* What the filters saw, for the test to check. */
+__s64 read_seen;
+__s64 write_seen;
+__u32 read_size_seen;
+__u64 read_calls;
+
+/* "to_user": open and read go to the daemon. */
+SEC("struct_ops/user_open")
+int BPF_PROG(user_open, const struct fuse_bpf_meta *meta,
+	     struct fuse_open_in *in)
+{
+	return FUSE_BPF_USER;
+}
+
+SEC("struct_ops/user_read")
+int BPF_PROG(user_read, const struct fuse_bpf_meta *meta,
+	     struct fuse_read_in *in)
+{
+	return FUSE_BPF_USER;
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops to_user = {
+	.open_prefilter = (void *)user_open,
+	.read_iter_prefilter = (void *)user_read,
+	.name = "to_user",
+};
+
+/* "hybrid": open and write go to the daemon, reads to the backing. */
+SEC("struct_ops/user_write")
+int BPF_PROG(user_write, const struct fuse_bpf_meta *meta,
+	     struct fuse_write_in *in)
+{
+	return FUSE_BPF_USER;
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops hybrid = {
+	.open_prefilter = (void *)user_open,
+	.write_iter_prefilter = (void *)user_write,
+	.name = "hybrid",
+};
+
+/* "short": a postfilter that turns every read into a 1-byte read. */
+SEC("struct_ops/short_read")
+s64 BPF_PROG(short_read, const struct fuse_bpf_meta *meta,
+	     const struct fuse_read_in *in, s64 ret)
+{
+	return ret > 1 ? 1 : ret;
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops short_reads = {
+	.read_iter_postfilter = (void *)short_read,
+	.name = "short",
+};
+
+/* "deny": reads fail with EACCES, writes pass. */
+SEC("struct_ops/deny_read")
+int BPF_PROG(deny_read, const struct fuse_bpf_meta *meta,
+	     struct fuse_read_in *in)
+{
+	return -EACCES;
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops deny = {
+	.read_iter_prefilter = (void *)deny_read,
+	.name = "deny",
+};
+
+/* "clamp": reads of at most 100 bytes. */
+SEC("struct_ops/clamp_read")
+int BPF_PROG(clamp_read, const struct fuse_bpf_meta *meta,
+	     struct fuse_read_in *in)
+{
+	read_size_seen = in->size;
+	if (in->size > 100)
+		in->size = 100;
+	return FUSE_BPF_BACKING;
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops clamp = {
+	.read_iter_prefilter = (void *)clamp_read,
+	.name = "clamp",
+};
+
+/* "observe": postfilters that record the results they see. */
+SEC("struct_ops/observe_read")
+s64 BPF_PROG(observe_read, const struct fuse_bpf_meta *meta,
+	     const struct fuse_read_in *in, s64 ret)
+{
+	read_seen = ret;
+	read_calls++;
+	return ret;
+}
+
+SEC("struct_ops/observe_write")
+s64 BPF_PROG(observe_write, const struct fuse_bpf_meta *meta,
+	     const struct fuse_write_in *in, s64 ret)
+{
+	write_seen = ret;
+	return ret;
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops observe = {
+	.read_iter_postfilter = (void *)observe_read,
+	.write_iter_postfilter = (void *)observe_write,
+	.name = "observe",
+};
+
+/* "daemon_post": the daemon gets the result of each read. */
+SEC("struct_ops/daemon_post_read")
+int BPF_PROG(daemon_post_read, const struct fuse_bpf_meta *meta,
+	     struct fuse_read_in *in)
+{
+	return FUSE_BPF_USER_POSTFILTER;
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops daemon_post = {
+	.read_iter_prefilter = (void *)daemon_post_read,
+	.name = "daemon_post",
+};
+
+/* "names": the name "daemon" is looked up by the daemon. */
+SEC("struct_ops/names_lookup")
+int BPF_PROG(names_lookup, const struct fuse_bpf_meta *meta,
+	     struct fuse_bpf_lookup_in *in)
+{
+	if (in->namelen == 6 && in->name[0] == 'd' && in->name[1] == 'a' &&
+	    in->name[2] == 'e' && in->name[3] == 'm' && in->name[4] == 'o' &&
+	    in->name[5] == 'n')
+		return FUSE_BPF_USER;
+	return FUSE_BPF_BACKING;
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops names = {
+	.lookup_prefilter = (void *)names_lookup,
+	.name = "names",
+};

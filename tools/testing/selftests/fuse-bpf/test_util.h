@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers of the fuse-bpf tests that compare a mount with its backing
+ * directory; include after kselftest_harness.h.
+ */
+#ifndef _FUSE_BPF_TEST_UTIL_H
+#define _FUSE_BPF_TEST_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "test_daemon.h"
+
+/*
+ * Whether @mnt, a stat through the mount, agrees with @backing, the stat
+ * of the same path in the backing directory, on all that FUSE passes on;
+ * logs each field that differs.
+ */
+static inline bool same_stat(struct __test_metadata *_metadata,
+		      const struct stat *mnt, const struct stat *backing)
+{
+	const struct {
+		const char *name;
+		long long mnt, backing;
+	} f[] = {
+		{ "st_ino", mnt->st_ino, backing->st_ino },
+		{ "st_mode", mnt->st_mode, backing->st_mode },
+		{ "st_nlink", mnt->st_nlink, backing->st_nlink },
+		{ "st_uid", mnt->st_uid, backing->st_uid },
+		{ "st_gid", mnt->st_gid, backing->st_gid },
+		{ "st_size", mnt->st_size, backing->st_size },
+		{ "st_blocks", mnt->st_blocks, backing->st_blocks },
+		{ "st_mtim.tv_sec", mnt->st_mtim.tv_sec,
+		  backing->st_mtim.tv_sec },
+		{ "st_mtim.tv_nsec", mnt->st_mtim.tv_nsec,
+		  backing->st_mtim.tv_nsec },
+		{ "st_ctim.tv_sec", mnt->st_ctim.tv_sec,
+		  backing->st_ctim.tv_sec },
+		{ "st_ctim.tv_nsec", mnt->st_ctim.tv_nsec,
+		  backing->st_ctim.tv_nsec },
+	};
+	bool same = true;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
+		if (f[i].mnt == f[i].backing)
+			continue;
+		TH_LOG("%s differs: %lld through the mount, %lld in the backing dir",
+		       f[i].name, f[i].mnt, f[i].backing);
+		same = false;
+	}
+	return same;
+}
+
+/*
+ * lstat @name through the mount @mfd and in the backing directory @bfd,
+ * and compare.
+ */
+static inline bool same_as_backing(struct __test_metadata *_metadata, int mfd,
+			    int bfd, const char *name)
+{
+	struct stat m, b;
+
+	if (fstatat(mfd, name, &m, AT_SYMLINK_NOFOLLOW)) {
+		TH_LOG("%s through the mount: %s", name, strerror(errno));
+		return false;
+	}
+	if (fstatat(bfd, name, &b, AT_SYMLINK_NOFOLLOW)) {
+		TH_LOG("%s in the backing dir: %s", name, strerror(errno));
+		return false;
+	}
+	return same_stat(_metadata, &m, &b);
+}
+
+/* Fill @buf with a pattern that differs with @seed. */
+static inline void fill(char *buf, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (char)(i * 31 + seed);
+}
+
+/* Create @name in @dirfd holding @len bytes of @buf: 0, or -1. */
+static inline int put_file(int dirfd, const char *name, const char *buf, size_t len,
+		    mode_t mode)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			mode);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, buf, len);
+	if (close(fd) || n != (ssize_t)len)
+		return -1;
+	return 0;
+}
+
+/* Read up to @size bytes of @name in @dirfd: the length read, or -1. */
+static inline ssize_t get_file(int dirfd, const char *name, char *buf, size_t size)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	ssize_t n = 0;
+
+	if (fd < 0)
+		return -1;
+	while (len < size) {
+		n = read(fd, buf + len, size - len);
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	return n < 0 ? -1 : (ssize_t)len;
+}
+
+/*
+ * FUSE sends RELEASE in the background once the last reference to an open
+ * file goes: wait up to a second for the daemon to have counted @n of
+ * @opcode, and return the count.
+ */
+static inline unsigned long wait_count(const struct test_daemon *td,
+				unsigned int opcode, unsigned long n)
+{
+	int i;
+
+	for (i = 0; i < 1000 && td_count(td, opcode) < n; i++)
+		usleep(1000);
+	return td_count(td, opcode);
+}
+
+#endif
