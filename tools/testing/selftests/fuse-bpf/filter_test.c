@@ -60,10 +60,11 @@ FIXTURE_SETUP(filter)
 	ASSERT_EQ(0, put_file(self->bfd, "names/daemon", "d", 1, 0644));
 	ASSERT_EQ(0, put_file(self->bfd, "names/kernel", "k", 1, 0644));
 
+	/* the daemon must not inherit the links: they go with their loader */
+	ASSERT_EQ(0, td_start(&self->td, self->backing, self->mnt, TD_BPF));
 	self->skel = filters__open_and_load();
 	ASSERT_NE(NULL, self->skel);
 	ASSERT_EQ(0, filters__attach(self->skel));
-	ASSERT_EQ(0, td_start(&self->td, self->backing, self->mnt, TD_BPF));
 	self->mfd = open(self->mnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_LE(0, self->mfd);
 }
@@ -218,20 +219,23 @@ TEST_F(filter, user_postfilter_tells_daemon)
 
 TEST_F(filter, lookup_prefilter_forwards_a_name)
 {
-	struct stat s;
+	int mdir, bdir;
 
 	self->td.ctl->ext.ops_action = FUSE_BPF_OPS_NAME;
 	strcpy(self->td.ctl->ext.ops_name, "names");
-	ASSERT_EQ(0, fstatat(self->mfd, "names", &s, 0));
+	mdir = openat(self->mfd, "names", O_PATH | O_DIRECTORY);
+	ASSERT_LE(0, mdir);
+	bdir = openat(self->bfd, "names", O_PATH | O_DIRECTORY);
+	ASSERT_LE(0, bdir);
 	td_reset(&self->td);
-	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
-				    "names/kernel"));
+	EXPECT_TRUE(same_as_backing(_metadata, mdir, bdir, "kernel"));
 	EXPECT_EQ(0, td_count(&self->td, FUSE_LOOKUP));
-	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
-				    "names/daemon"));
+	EXPECT_TRUE(same_as_backing(_metadata, mdir, bdir, "daemon"));
 	EXPECT_EQ(1, td_count(&self->td, FUSE_LOOKUP));
-	EXPECT_EQ(1, get_file(self->mfd, "names/daemon", self->buf, 10));
+	EXPECT_EQ(1, get_file(mdir, "daemon", self->buf, 10));
 	EXPECT_EQ('d', self->buf[0]);
+	close(bdir);
+	close(mdir);
 }
 
 TEST_F(filter, instance_gone_then_back)
