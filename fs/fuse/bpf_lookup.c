@@ -33,6 +33,7 @@ bool fuse_bpf_nodeid_is_kernel(u64 nodeid)
 struct fuse_bpf_inode *fuse_bpf_inode(struct inode *inode)
 {
 	struct fuse_inode *fi = get_fuse_inode(inode);
+	/* pairs with the cmpxchg() that attaches it: see *fbi whole */
 	struct fuse_bpf_inode *fbi = smp_load_acquire(&fi->bpf);
 
 	if (fbi == FUSE_BPF_UNDECIDED) {

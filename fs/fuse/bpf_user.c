@@ -40,8 +40,8 @@ int fuse_bpf_user_prefilter(struct inode *inode, u32 opcode, void *in,
 			    size_t size)
 {
 	struct fuse_bpf_filter_out out = {};
-	FUSE_ARGS(args);
 	int err;
+	struct fuse_args args = {};
 
 	args.opcode = opcode | FUSE_BPF_PREFILTER;
 	args.nodeid = get_node_id(inode);
@@ -76,8 +76,8 @@ s64 fuse_bpf_user_postfilter(struct inode *inode, u32 opcode,
 			     const void *in, size_t size, s64 result)
 {
 	struct fuse_bpf_filter_out out = { .result = result };
-	FUSE_ARGS(args);
 	int err;
+	struct fuse_args args = {};
 
 	args.opcode = opcode | FUSE_BPF_POSTFILTER;
 	args.nodeid = get_node_id(inode);

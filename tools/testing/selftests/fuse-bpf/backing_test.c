@@ -81,30 +81,32 @@ static bool no_data_requests(struct __test_metadata *_metadata,
 	return none;
 }
 
-/* Open "file" through the mount, after a lookup that counts nothing. */
-static int open_file(struct __test_metadata *_metadata,
-		     FIXTURE_DATA(backing) *self, int flags)
+/* Open "file" through the mount @mfd, after a lookup that counts nothing. */
+static int open_file(struct __test_metadata *_metadata, int mfd,
+		     struct test_daemon *td, int flags)
 {
 	struct stat s;
 	int fd;
 
-	EXPECT_EQ(0, fstatat(self->mfd, "file", &s, 0));
-	td_reset(&self->td);
-	fd = openat(self->mfd, "file", flags | O_CLOEXEC);
+	EXPECT_EQ(0, fstatat(mfd, "file", &s, 0));
+	td_reset(td);
+	fd = openat(mfd, "file", flags | O_CLOEXEC);
 	EXPECT_LE(0, fd);
 	return fd;
 }
 
-static bool backing_holds(FIXTURE_DATA(backing) *self, const char *data,
-			  size_t len)
+/* Whether "file" in the backing directory @bfd holds @len bytes of @data. */
+static bool backing_holds(int bfd, const char *data, size_t len)
 {
-	return get_file(self->bfd, "file", self->buf, DATA_SIZE) ==
-		(ssize_t)len && !memcmp(self->buf, data, len);
+	static char buf[DATA_SIZE];
+
+	return get_file(bfd, "file", buf, DATA_SIZE) == (ssize_t)len &&
+	       !memcmp(buf, data, len);
 }
 
 TEST_F(backing, read)
 {
-	int fd = open_file(_metadata, self, O_RDONLY);
+	int fd = open_file(_metadata, self->mfd, &self->td, O_RDONLY);
 	struct stat s;
 
 	ASSERT_EQ(DATA_SIZE, read(fd, self->buf, DATA_SIZE));
@@ -119,20 +121,20 @@ TEST_F(backing, read)
 
 TEST_F(backing, write)
 {
-	int fd = open_file(_metadata, self, O_WRONLY | O_TRUNC);
+	int fd = open_file(_metadata, self->mfd, &self->td, O_WRONLY | O_TRUNC);
 
 	fill(self->data, DATA_SIZE, 9);
 	ASSERT_EQ(DATA_SIZE, write(fd, self->data, DATA_SIZE));
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
 	EXPECT_EQ(0, close(fd));
-	EXPECT_TRUE(backing_holds(self, self->data, DATA_SIZE));
+	EXPECT_TRUE(backing_holds(self->bfd, self->data, DATA_SIZE));
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
 	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
 }
 
 TEST_F(backing, pread_pwrite)
 {
-	int fd = open_file(_metadata, self, O_RDWR);
+	int fd = open_file(_metadata, self->mfd, &self->td, O_RDWR);
 
 	ASSERT_EQ(10, pwrite(fd, "0123456789", 10, 5000));
 	memcpy(self->data + 5000, "0123456789", 10);
@@ -147,7 +149,7 @@ TEST_F(backing, pread_pwrite)
 
 TEST_F(backing, readv_writev)
 {
-	int fd = open_file(_metadata, self, O_RDWR);
+	int fd = open_file(_metadata, self->mfd, &self->td, O_RDWR);
 	char a[100], b[5000];
 	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
 
@@ -161,14 +163,14 @@ TEST_F(backing, readv_writev)
 	memcpy(self->data, a, sizeof(a));
 	memcpy(self->data + sizeof(a), b, sizeof(b));
 	EXPECT_EQ(0, close(fd));
-	EXPECT_TRUE(backing_holds(self, self->data, DATA_SIZE));
+	EXPECT_TRUE(backing_holds(self->bfd, self->data, DATA_SIZE));
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
 	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
 }
 
 TEST_F(backing, append)
 {
-	int fd = open_file(_metadata, self, O_WRONLY | O_APPEND);
+	int fd = open_file(_metadata, self->mfd, &self->td, O_WRONLY | O_APPEND);
 	int bfd;
 
 	ASSERT_EQ(4, write(fd, "tail", 4));
@@ -190,7 +192,7 @@ TEST_F(backing, append)
 
 TEST_F(backing, direct_io)
 {
-	int fd = open_file(_metadata, self, O_RDWR | O_DIRECT);
+	int fd = open_file(_metadata, self->mfd, &self->td, O_RDWR | O_DIRECT);
 	void *p;
 
 	ASSERT_EQ(0, posix_memalign(&p, 4096, 8192));
@@ -208,17 +210,17 @@ TEST_F(backing, direct_io)
 
 TEST_F(backing, truncate)
 {
-	int fd = open_file(_metadata, self, O_RDWR);
+	int fd = open_file(_metadata, self->mfd, &self->td, O_RDWR);
 
 	ASSERT_EQ(0, ftruncate(fd, 100));
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
 	ASSERT_EQ(0, ftruncate(fd, 1 << 20));
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
 	EXPECT_EQ(0, close(fd));
-	ASSERT_EQ(0, truncate(strcat(strcpy(self->buf, self->mnt), "/file"),
-			      10));
+	snprintf(self->buf, DATA_SIZE, "%s/file", self->mnt);
+	ASSERT_EQ(0, truncate(self->buf, 10));
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
-	EXPECT_TRUE(backing_holds(self, self->data, 10));
+	EXPECT_TRUE(backing_holds(self->bfd, self->data, 10));
 	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
 }
 
@@ -245,7 +247,7 @@ static long aio_rw(int fd, int opcode, void *buf, size_t len, off_t off)
 
 TEST_F(backing, aio)
 {
-	int fd = open_file(_metadata, self, O_RDWR | O_DIRECT);
+	int fd = open_file(_metadata, self->mfd, &self->td, O_RDWR | O_DIRECT);
 	void *p;
 
 	ASSERT_EQ(0, posix_memalign(&p, 4096, 8192));
@@ -264,7 +266,7 @@ TEST_F(backing, aio)
 
 TEST_F(backing, io_uring)
 {
-	int fd = open_file(_metadata, self, O_RDWR);
+	int fd = open_file(_metadata, self->mfd, &self->td, O_RDWR);
 	struct io_uring_cqe *cqe;
 	struct io_uring ring;
 	char out[6000];
@@ -294,7 +296,7 @@ TEST_F(backing, io_uring)
 
 TEST_F(backing, sendfile_splice)
 {
-	int fd = open_file(_metadata, self, O_RDWR);
+	int fd = open_file(_metadata, self->mfd, &self->td, O_RDWR);
 	int out = openat(self->bfd, "copy", O_RDWR | O_CREAT | O_TRUNC, 0644);
 	int pfd[2];
 	off_t off = 0;
@@ -314,14 +316,14 @@ TEST_F(backing, sendfile_splice)
 	close(pfd[1]);
 	close(out);
 	EXPECT_EQ(0, close(fd));
-	EXPECT_TRUE(backing_holds(self, self->data, DATA_SIZE));
+	EXPECT_TRUE(backing_holds(self->bfd, self->data, DATA_SIZE));
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
 	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
 }
 
 TEST_F(backing, mmap)
 {
-	int fd = open_file(_metadata, self, O_RDWR);
+	int fd = open_file(_metadata, self->mfd, &self->td, O_RDWR);
 	char *p;
 
 	p = mmap(NULL, DATA_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -331,7 +333,7 @@ TEST_F(backing, mmap)
 	memcpy(self->data + 4090, "mapped", 6);
 	ASSERT_EQ(0, msync(p, DATA_SIZE, MS_SYNC));
 	EXPECT_EQ(0, munmap(p, DATA_SIZE));
-	EXPECT_TRUE(backing_holds(self, self->data, DATA_SIZE));
+	EXPECT_TRUE(backing_holds(self->bfd, self->data, DATA_SIZE));
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
 	EXPECT_EQ(0, close(fd));
 	EXPECT_TRUE(no_data_requests(_metadata, &self->td));

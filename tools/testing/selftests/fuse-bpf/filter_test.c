@@ -78,25 +78,24 @@ FIXTURE_TEARDOWN(filter)
 }
 
 /* Look @name up with the instance of the same name and open it. */
-static int open_filtered(struct __test_metadata *_metadata,
-			 FIXTURE_DATA(filter) *self, const char *name,
-			 int flags)
+static int open_filtered(struct __test_metadata *_metadata, int mfd,
+			 struct test_daemon *td, const char *name, int flags)
 {
 	struct stat s;
 	int fd;
 
-	self->td.ctl->ext.ops_action = FUSE_BPF_OPS_NAME;
-	snprintf(self->td.ctl->ext.ops_name, FUSE_BPF_NAME_LEN, "%s", name);
-	EXPECT_EQ(0, fstatat(self->mfd, name, &s, 0));
-	td_reset(&self->td);
-	fd = openat(self->mfd, name, flags | O_CLOEXEC);
+	td->ctl->ext.ops_action = FUSE_BPF_OPS_NAME;
+	snprintf(td->ctl->ext.ops_name, FUSE_BPF_NAME_LEN, "%s", name);
+	EXPECT_EQ(0, fstatat(mfd, name, &s, 0));
+	td_reset(td);
+	fd = openat(mfd, name, flags | O_CLOEXEC);
 	EXPECT_LE(0, fd);
 	return fd;
 }
 
 TEST_F(filter, user_sends_read_to_daemon)
 {
-	int fd = open_filtered(_metadata, self, "to_user", O_RDONLY);
+	int fd = open_filtered(_metadata, self->mfd, &self->td, "to_user", O_RDONLY);
 	char want[100];
 
 	self->td.ctl->read_fill = 'Z';
@@ -113,7 +112,7 @@ TEST_F(filter, user_sends_read_to_daemon)
 
 TEST_F(filter, postfilter_changes_result)
 {
-	int fd = open_filtered(_metadata, self, "short", O_RDONLY);
+	int fd = open_filtered(_metadata, self->mfd, &self->td, "short", O_RDONLY);
 
 	EXPECT_EQ(1, read(fd, self->buf, DATA_SIZE));
 	EXPECT_EQ(self->data[0], self->buf[0]);
@@ -123,7 +122,7 @@ TEST_F(filter, postfilter_changes_result)
 
 TEST_F(filter, prefilter_denies)
 {
-	int fd = open_filtered(_metadata, self, "deny", O_RDWR);
+	int fd = open_filtered(_metadata, self->mfd, &self->td, "deny", O_RDWR);
 
 	EXPECT_EQ(-1, read(fd, self->buf, DATA_SIZE));
 	EXPECT_EQ(EACCES, errno);
@@ -138,7 +137,7 @@ TEST_F(filter, prefilter_denies)
 
 TEST_F(filter, prefilter_clamps_size)
 {
-	int fd = open_filtered(_metadata, self, "clamp", O_RDONLY);
+	int fd = open_filtered(_metadata, self->mfd, &self->td, "clamp", O_RDONLY);
 
 	EXPECT_EQ(100, read(fd, self->buf, 4096));
 	EXPECT_EQ(4096, self->skel->bss->read_size_seen);
@@ -158,7 +157,7 @@ TEST_F(filter, forbidden_write_refused_at_load)
 
 TEST_F(filter, aio_postfilter_sees_completion)
 {
-	int fd = open_filtered(_metadata, self, "observe", O_RDWR);
+	int fd = open_filtered(_metadata, self->mfd, &self->td, "observe", O_RDWR);
 	struct io_uring_cqe *cqe;
 	struct io_uring ring;
 
@@ -186,7 +185,7 @@ TEST_F(filter, aio_postfilter_sees_completion)
 
 TEST_F(filter, hybrid_write_by_daemon)
 {
-	int fd = open_filtered(_metadata, self, "hybrid", O_RDWR);
+	int fd = open_filtered(_metadata, self->mfd, &self->td, "hybrid", O_RDWR);
 
 	ASSERT_EQ(6, pwrite(fd, "daemon", 6, DATA_SIZE + 10));
 	EXPECT_EQ(1, td_count(&self->td, FUSE_WRITE));
@@ -202,7 +201,7 @@ TEST_F(filter, hybrid_write_by_daemon)
 
 TEST_F(filter, user_postfilter_tells_daemon)
 {
-	int fd = open_filtered(_metadata, self, "daemon_post", O_RDONLY);
+	int fd = open_filtered(_metadata, self->mfd, &self->td, "daemon_post", O_RDONLY);
 
 	ASSERT_EQ(300, read(fd, self->buf, 300));
 	EXPECT_EQ(FUSE_READ | FUSE_BPF_POSTFILTER,
@@ -222,7 +221,7 @@ TEST_F(filter, lookup_prefilter_forwards_a_name)
 	int mdir, bdir;
 
 	self->td.ctl->ext.ops_action = FUSE_BPF_OPS_NAME;
-	strcpy(self->td.ctl->ext.ops_name, "names");
+	snprintf(self->td.ctl->ext.ops_name, FUSE_BPF_NAME_LEN, "names");
 	mdir = openat(self->mfd, "names", O_PATH | O_DIRECTORY);
 	ASSERT_LE(0, mdir);
 	bdir = openat(self->bfd, "names", O_PATH | O_DIRECTORY);
@@ -240,7 +239,7 @@ TEST_F(filter, lookup_prefilter_forwards_a_name)
 
 TEST_F(filter, instance_gone_then_back)
 {
-	int fd = open_filtered(_metadata, self, "deny", O_RDONLY);
+	int fd = open_filtered(_metadata, self->mfd, &self->td, "deny", O_RDONLY);
 	struct filters *again;
 
 	EXPECT_EQ(-1, read(fd, self->buf, 10));

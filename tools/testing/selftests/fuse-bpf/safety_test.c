@@ -59,69 +59,69 @@ FIXTURE_TEARDOWN(safety)
 }
 
 /* The errno of a lookup of @name through the mount, 0 if it works. */
-static int lookup_errno(FIXTURE_DATA(safety) *self, const char *name)
+static int lookup_errno(int mfd, const char *name)
 {
 	struct stat s;
 
-	return fstatat(self->mfd, name, &s, 0) ? errno : 0;
+	return fstatat(mfd, name, &s, 0) ? errno : 0;
 }
 
 TEST_F(safety, truncated_extension)
 {
 	self->td.ctl->ext_len = 8;
-	EXPECT_EQ(EIO, lookup_errno(self, "file"));
+	EXPECT_EQ(EIO, lookup_errno(self->mfd, "file"));
 	/* the same node answered properly is fine */
 	self->td.ctl->ext_len = sizeof(struct fuse_bpf_entry_out);
-	EXPECT_EQ(0, lookup_errno(self, "file"));
+	EXPECT_EQ(0, lookup_errno(self->mfd, "file"));
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
 }
 
 TEST_F(safety, oversized_extension)
 {
 	self->td.ctl->ext_len = sizeof(struct fuse_bpf_entry_out) + 8;
-	EXPECT_EQ(EIO, lookup_errno(self, "file"));
+	EXPECT_EQ(EIO, lookup_errno(self->mfd, "file"));
 }
 
 TEST_F(safety, invalid_actions)
 {
 	self->td.ctl->ext.backing_action = 7;
-	EXPECT_EQ(EIO, lookup_errno(self, "file"));
+	EXPECT_EQ(EIO, lookup_errno(self->mfd, "file"));
 	self->td.ctl->ext.backing_action = FUSE_BPF_BACKING_ID;
 	self->td.ctl->ext.ops_action = 9;
-	EXPECT_EQ(EIO, lookup_errno(self, "file"));
+	EXPECT_EQ(EIO, lookup_errno(self->mfd, "file"));
 	self->td.ctl->ext.ops_action = FUSE_BPF_OPS_REMOVE;
 	self->td.ctl->ext.padding = 1;
-	EXPECT_EQ(EIO, lookup_errno(self, "file"));
+	EXPECT_EQ(EIO, lookup_errno(self->mfd, "file"));
 }
 
 TEST_F(safety, unknown_backing_id)
 {
 	self->td.ctl->register_backing = 0;
 	self->td.ctl->ext.backing_id = 4242;
-	EXPECT_EQ(EBADF, lookup_errno(self, "file"));
+	EXPECT_EQ(EBADF, lookup_errno(self->mfd, "file"));
 }
 
 TEST_F(safety, unknown_ops_name)
 {
 	self->td.ctl->ext.ops_action = FUSE_BPF_OPS_NAME;
-	strcpy(self->td.ctl->ext.ops_name, "no_such_ops");
-	EXPECT_EQ(ENXIO, lookup_errno(self, "file"));
+	snprintf(self->td.ctl->ext.ops_name, FUSE_BPF_NAME_LEN, "no_such_ops");
+	EXPECT_EQ(ENXIO, lookup_errno(self->mfd, "file"));
 }
 
 TEST_F(safety, wrong_file_types)
 {
 	snprintf(self->td.ctl->backing_path, PATH_MAX, "%s/file",
 		 self->backing);
-	EXPECT_EQ(ENOTDIR, lookup_errno(self, "dir"));
+	EXPECT_EQ(ENOTDIR, lookup_errno(self->mfd, "dir"));
 	snprintf(self->td.ctl->backing_path, PATH_MAX, "%s/dir",
 		 self->backing);
-	EXPECT_EQ(EISDIR, lookup_errno(self, "file"));
+	EXPECT_EQ(EISDIR, lookup_errno(self->mfd, "file"));
 }
 
 TEST_F(safety, registering_needs_cap_sys_admin)
 {
 	self->td.ctl->drop_cap = 1;
-	EXPECT_NE(0, lookup_errno(self, "file"));
+	EXPECT_NE(0, lookup_errno(self->mfd, "file"));
 	EXPECT_EQ(EPERM, self->td.ctl->backing_errno);
 }
 
@@ -135,8 +135,8 @@ TEST_F(safety, stacking_loop_refused)
 	ASSERT_EQ(0, td_start(&upper, self->backing, mnt, TD_BPF));
 	/* a backing file on this fuse-bpf mount, for a mount above it */
 	snprintf(upper.ctl->backing_path, PATH_MAX, "%s/file", self->mnt);
-	EXPECT_NE(0, fstatat(AT_FDCWD, strcat(strcpy(self->buf, mnt),
-					       "/file"), &(struct stat){}, 0));
+	snprintf(self->buf, DATA_SIZE, "%s/file", mnt);
+	EXPECT_NE(0, fstatat(AT_FDCWD, self->buf, &(struct stat){}, 0));
 	EXPECT_EQ(ELOOP, upper.ctl->backing_errno);
 	EXPECT_EQ(0, td_stop(&upper));
 }
@@ -159,7 +159,7 @@ TEST_F(safety, daemon_killed_while_open)
 	EXPECT_EQ(DATA_SIZE, s.st_size);
 	EXPECT_EQ(0, close(fd));
 	/* what needs the daemon fails */
-	EXPECT_EQ(ENOTCONN, lookup_errno(self, "dir"));
+	EXPECT_EQ(ENOTCONN, lookup_errno(self->mfd, "dir"));
 	EXPECT_EQ(0, umount2(self->mnt, MNT_DETACH));
 }
 

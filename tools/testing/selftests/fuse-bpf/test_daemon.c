@@ -285,7 +285,9 @@ static void reply_entry_bpf(fuse_req_t req, const struct fuse_entry_param *e,
 			    const char *name)
 {
 	struct td_ctl *ctl = state(req)->ctl;
-	struct fuse_entry_out out = { .nodeid = e->ino };
+	struct fuse_entry_out out = {
+		.nodeid = e->ino, .entry_valid = ctl->entry_valid,
+	};
 	struct {
 		struct fuse_bpf_entry_out ext;
 		char more[64];			/* for oversized extensions */

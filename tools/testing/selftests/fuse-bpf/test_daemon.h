@@ -28,6 +28,7 @@ enum td_flags {
  */
 struct td_ctl {
 	int ext_len;			/* extension bytes sent, 0 for none */
+	unsigned int entry_valid;	/* entry timeout of LOOKUP replies, s */
 	struct fuse_bpf_entry_out ext;	/* sent as is, except that */
 	int register_backing;		/* puts a backing id it registers: */
 	char backing_path[PATH_MAX];	/* of this file if set, else the node */
