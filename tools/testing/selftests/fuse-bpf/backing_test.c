@@ -224,6 +224,48 @@ TEST_F(backing, truncate)
 	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
 }
 
+TEST_F(backing, rwf_flags)
+{
+	int fd = open_file(_metadata, self->mfd, &self->td, O_RDWR);
+	struct iovec iov = { "rwf", 3 };
+
+	/* RWF_APPEND writes at the end whatever the offset */
+	ASSERT_EQ(3, pwritev2(fd, &iov, 1, 0, RWF_APPEND));
+	ASSERT_EQ(3, pwritev2(fd, &iov, 1, 10, RWF_DSYNC));
+	memcpy(self->data + 10, "rwf", 3);
+	iov.iov_base = self->buf;
+	iov.iov_len = DATA_SIZE;
+	ASSERT_EQ(DATA_SIZE, preadv2(fd, &iov, 1, 0, RWF_HIPRI));
+	EXPECT_EQ(0, memcmp(self->buf, self->data, DATA_SIZE));
+	ASSERT_EQ(3, pread(fd, self->buf, 10, DATA_SIZE));
+	EXPECT_EQ(0, memcmp(self->buf, "rwf", 3));
+	EXPECT_EQ(0, close(fd));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
+}
+
+TEST_F(backing, times_and_mode)
+{
+	struct timespec ts[2] = { { 1000, 1 }, { 2000, 2 } };
+	struct stat s;
+
+	ASSERT_EQ(0, fstatat(self->mfd, "file", &s, 0));
+	td_reset(&self->td);
+	ASSERT_EQ(0, utimensat(self->mfd, "file", ts, 0));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	ASSERT_EQ(0, fstatat(self->bfd, "file", &s, 0));
+	EXPECT_EQ(2000, s.st_mtim.tv_sec);
+	EXPECT_EQ(2, s.st_mtim.tv_nsec);
+	ASSERT_EQ(0, fchmodat(self->mfd, "file", 0600, 0));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	ASSERT_EQ(0, fchownat(self->mfd, "file", 12, 34, 0));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	ASSERT_EQ(0, fstatat(self->bfd, "file", &s, 0));
+	EXPECT_EQ(12, s.st_uid);
+	EXPECT_EQ(0600, s.st_mode & 07777);
+	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
+}
+
 static long aio_rw(int fd, int opcode, void *buf, size_t len, off_t off)
 {
 	aio_context_t ctx = 0;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -130,6 +131,9 @@ TEST_F(filter, prefilter_denies)
 	ASSERT_EQ(5, pwrite(fd, "write", 5, 0));
 	ASSERT_EQ(5, get_file(self->bfd, "deny", self->buf, 5));
 	EXPECT_EQ(0, memcmp(self->buf, "write", 5));
+	/* mmap takes the read prefilter's decision */
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0));
+	EXPECT_EQ(EACCES, errno);
 	EXPECT_EQ(0, td_count(&self->td, FUSE_READ));
 	EXPECT_EQ(0, td_count(&self->td, FUSE_WRITE));
 	EXPECT_EQ(0, close(fd));
