@@ -57,11 +57,22 @@ static void fuse_bpf_inode_free(struct fuse_bpf_inode *fbi)
 	kfree(fbi);
 }
 
+/*
+ * The inode is still hashed while it is evicted, and fuse_bpf_iget_test()
+ * may look at it: it only compares @key, and the struct goes after a
+ * grace period.
+ */
 void fuse_bpf_inode_evict(struct fuse_inode *fi)
 {
-	if (fi->bpf && fi->bpf != FUSE_BPF_UNDECIDED)
-		fuse_bpf_inode_free(fi->bpf);
-	fi->bpf = NULL;
+	struct fuse_bpf_inode *fbi = fi->bpf;
+
+	WRITE_ONCE(fi->bpf, NULL);
+	if (!fbi || fbi == FUSE_BPF_UNDECIDED)
+		return;
+	path_put(&fbi->path);
+	put_cred(fbi->cred);
+	fuse_bpf_filter_put(fbi->filter);
+	kfree_rcu(fbi, rcu);
 }
 
 void fuse_bpf_meta_init(struct fuse_bpf_meta *meta, struct inode *inode,
@@ -263,13 +274,14 @@ struct fuse_bpf_iget {
 	struct fuse_bpf_inode *fbi;
 };
 
+/* Called under inode_hash_lock, so an RCU read-side section. */
 static int fuse_bpf_iget_test(struct inode *inode, void *data)
 {
 	struct fuse_bpf_inode *fbi = READ_ONCE(get_fuse_inode(inode)->bpf);
 	struct fuse_bpf_iget *key = data;
 
-	return fuse_bpf_nodeid_is_kernel(get_node_id(inode)) &&
-	       d_inode(fbi->path.dentry) == key->backing;
+	return fuse_bpf_nodeid_is_kernel(get_node_id(inode)) && fbi &&
+	       fbi->key == key->backing;
 }
 
 static int fuse_bpf_iget_set(struct inode *inode, void *data)
@@ -297,6 +309,7 @@ static struct inode *fuse_bpf_iget(struct super_block *sb,
 	struct fuse_attr attr = {};
 	struct inode *inode;
 
+	fbi->key = key.backing;
 	inode = iget5_locked(sb, (unsigned long)key.backing,
 			     fuse_bpf_iget_test, fuse_bpf_iget_set, &key);
 	if (!inode || !(inode->i_state & I_NEW)) {

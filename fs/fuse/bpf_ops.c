@@ -133,6 +133,14 @@ static int fuse_bpf_init_member(const struct btf_type *t,
 	return 1;
 }
 
+/* Filters run under RCU, and in I/O completion: they must not sleep. */
+static int fuse_bpf_check_member(const struct btf_type *t,
+				 const struct btf_member *member,
+				 const struct bpf_prog *prog)
+{
+	return prog->sleepable ? -EINVAL : 0;
+}
+
 static int fuse_bpf_btf_init(struct btf *btf)
 {
 	/* put the result codes in the module's BTF, for the filters */
@@ -345,6 +353,7 @@ static struct fuse_ops fuse_bpf_cfi_stubs = {
 static struct bpf_struct_ops fuse_bpf_struct_ops = {
 	.verifier_ops = &fuse_bpf_verifier_ops,
 	.init = fuse_bpf_btf_init,
+	.check_member = fuse_bpf_check_member,
 	.init_member = fuse_bpf_init_member,
 	.reg = fuse_bpf_reg,
 	.unreg = fuse_bpf_unreg,

@@ -157,11 +157,16 @@ void fuse_bpf_filter_put(struct fuse_bpf_filter *filter);
  * @path: the backing inode's path
  * @cred: the credentials of the backing operations
  * @filter: the filter, or NULL for pure passthrough
+ * @key: the backing inode, only compared, by the inode hash lookup, which
+ *	may meet this while the inode is being evicted
+ * @rcu: for freeing after that lookup
  */
 struct fuse_bpf_inode {
 	struct path path;
 	const struct cred *cred;
 	struct fuse_bpf_filter *filter;
+	const struct inode *key;
+	struct rcu_head rcu;
 };
 
 #define FUSE_BPF_UNDECIDED	((struct fuse_bpf_inode *)1UL)

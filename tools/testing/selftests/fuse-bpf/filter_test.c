@@ -23,6 +23,7 @@
 #include "test_util.h"
 #include "filters.skel.h"
 #include "bad_write.skel.h"
+#include "bad_sleep.skel.h"
 
 #define DATA_SIZE	8192
 #define MODULE_PATH	"/lib/modules/fuse_bpf.ko"
@@ -157,6 +158,14 @@ TEST_F(filter, forbidden_write_refused_at_load)
 
 	EXPECT_EQ(NULL, bad);
 	bad_write__destroy(bad);
+}
+
+TEST_F(filter, sleepable_filter_refused_at_load)
+{
+	struct bad_sleep *bad = bad_sleep__open_and_load();
+
+	EXPECT_EQ(NULL, bad);
+	bad_sleep__destroy(bad);
 }
 
 TEST_F(filter, aio_postfilter_sees_completion)
