@@ -75,16 +75,13 @@ bool fuse_bpf_getattr(struct inode *inode, struct kstat *stat,
 	struct fuse_attr_out out = {};
 	struct fuse_bpf_meta meta;
 	const struct cred *old_cred;
-	struct kstat st;
+	struct kstat st = {};
 	int ret;
 
 	if (!fbi)
 		return false;
 	fuse_bpf_meta_init(&meta, inode, FUSE_GETATTR);
-	ret = fuse_bpf_prefilter(fbi, getattr, &meta, &in);
-	if (ret == FUSE_BPF_USER_PREFILTER)
-		ret = fuse_bpf_user_prefilter(inode, FUSE_GETATTR, &in,
-					      sizeof(in));
+	ret = fuse_bpf_pre(fbi, getattr, inode, &meta, &in);
 	if (ret == FUSE_BPF_USER)
 		return false;
 	*res = ret;
@@ -99,13 +96,10 @@ bool fuse_bpf_getattr(struct inode *inode, struct kstat *stat,
 		*res = vfs_getattr(&fbi->path, &st, request_mask, flags);
 	revert_creds(old_cred);
 	fuse_bpf_copyattr(inode);
-	if (ret == FUSE_BPF_POSTFILTER) {
+	if (!*res)
 		fuse_bpf_fill_attr(&out.attr, &st);
-		*res = fuse_bpf_postfilter(fbi->filter, getattr, *res, &meta, &in, &out);
-	} else if (ret == FUSE_BPF_USER_POSTFILTER) {
-		*res = fuse_bpf_user_postfilter(inode, FUSE_GETATTR, &in,
-						sizeof(in), *res);
-	}
+	*res = fuse_bpf_post(fbi->filter, getattr, ret, inode, *res, &meta, &in,
+			     &out);
 	if (!*res && stat) {
 		*stat = st;
 		stat->dev = inode->i_sb->s_dev;
@@ -192,10 +186,7 @@ bool fuse_bpf_setattr(struct dentry *entry, struct iattr *attr, int *res)
 
 	fuse_bpf_meta_init(&meta, inode, FUSE_SETATTR);
 	fuse_bpf_setattr_in(&in, attr);
-	ret = fuse_bpf_prefilter(fbi, setattr, &meta, &in);
-	if (ret == FUSE_BPF_USER_PREFILTER)
-		ret = fuse_bpf_user_prefilter(inode, FUSE_SETATTR, &in,
-					      sizeof(in));
+	ret = fuse_bpf_pre(fbi, setattr, inode, &meta, &in);
 	if (ret == FUSE_BPF_USER)
 		return false;
 	*res = ret;
@@ -204,11 +195,8 @@ bool fuse_bpf_setattr(struct dentry *entry, struct iattr *attr, int *res)
 
 	*res = fuse_bpf_setattr_backing(fbi, attr);
 	fuse_bpf_copyattr(inode);
-	if (ret == FUSE_BPF_POSTFILTER)
-		*res = fuse_bpf_postfilter(fbi->filter, setattr, *res, &meta, &in, &out);
-	else if (ret == FUSE_BPF_USER_POSTFILTER)
-		*res = fuse_bpf_user_postfilter(inode, FUSE_SETATTR, &in,
-						sizeof(in), *res);
+	*res = fuse_bpf_post(fbi->filter, setattr, ret, inode, *res, &meta, &in,
+			     &out);
 	return true;
 }
 

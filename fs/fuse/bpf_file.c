@@ -79,10 +79,7 @@ bool fuse_bpf_open(struct inode *inode, struct file *file, int *res)
 
 	fuse_bpf_meta_init(&meta, inode, FUSE_OPEN);
 	in.flags = file->f_flags & ~(O_CREAT | O_EXCL | O_NOCTTY);
-	ret = fuse_bpf_prefilter(fbi, open, &meta, &in);
-	if (ret == FUSE_BPF_USER_PREFILTER)
-		ret = fuse_bpf_user_prefilter(inode, FUSE_OPEN, &in,
-					      sizeof(in));
+	ret = fuse_bpf_pre(fbi, open, inode, &meta, &in);
 	*res = ret;
 	if (ret < 0)
 		return true;
@@ -109,11 +106,7 @@ bool fuse_bpf_open(struct inode *inode, struct file *file, int *res)
 	if (!*res)
 		ff->passthrough = backing;
 
-	if (ret == FUSE_BPF_POSTFILTER)
-		*res = fuse_bpf_postfilter(fbi->filter, open, *res, &meta, &in);
-	else if (ret == FUSE_BPF_USER_POSTFILTER)
-		*res = fuse_bpf_user_postfilter(inode, FUSE_OPEN, &in,
-						sizeof(in), *res);
+	*res = fuse_bpf_post(fbi->filter, open, ret, inode, *res, &meta, &in);
 	if (*res) {
 		if (ff->passthrough)
 			fput(ff->passthrough);
@@ -154,11 +147,7 @@ void fuse_bpf_file_release(struct file *file)
 	ret = fuse_bpf_prefilter(fbi, release, &meta, &in);
 	fput(ff->passthrough);
 	ff->passthrough = NULL;
-	if (ret == FUSE_BPF_POSTFILTER)
-		fuse_bpf_postfilter(fbi->filter, release, 0, &meta, &in);
-	else if (ret == FUSE_BPF_USER_POSTFILTER)
-		fuse_bpf_user_postfilter(inode, FUSE_RELEASE, &in, sizeof(in),
-					 0);
+	fuse_bpf_post(fbi->filter, release, ret, inode, 0, &meta, &in);
 }
 
 /* The result a read or write returns, after the postfilter. */
@@ -166,19 +155,13 @@ static s64 fuse_bpf_rw_post(struct inode *inode, struct fuse_bpf_filter *f,
 			    int action, const struct fuse_bpf_meta *meta,
 			    const void *in, s64 res)
 {
-	bool write = meta->opcode == FUSE_WRITE;
-
-	if (write)
+	if (meta->opcode == FUSE_WRITE) {
 		fuse_bpf_copyattr(inode);
-	if (action == FUSE_BPF_POSTFILTER)
-		return write ? fuse_bpf_postfilter(f, write_iter, res, meta, in) :
-			       fuse_bpf_postfilter(f, read_iter, res, meta, in);
-	if (action == FUSE_BPF_USER_POSTFILTER)
-		return fuse_bpf_user_postfilter(inode, meta->opcode, in,
-						write ? sizeof(struct fuse_write_in) :
-							sizeof(struct fuse_read_in),
-						res);
-	return res;
+		return fuse_bpf_post(f, write_iter, action, inode, res, meta,
+				     (const struct fuse_write_in *)in);
+	}
+	return fuse_bpf_post(f, read_iter, action, inode, res, meta,
+			     (const struct fuse_read_in *)in);
 }
 
 static void fuse_bpf_aio_put(struct fuse_bpf_aio *aio)
@@ -334,10 +317,7 @@ bool fuse_bpf_read_iter(struct kiocb *iocb, struct iov_iter *to,
 		return false;
 	fuse_bpf_meta_init(&meta, inode, FUSE_READ);
 	fuse_bpf_rw_in(&in, iocb, count);
-	ret = fuse_bpf_prefilter(fbi, read_iter, &meta, &in);
-	if (ret == FUSE_BPF_USER_PREFILTER)
-		ret = fuse_bpf_user_prefilter(inode, FUSE_READ, &in,
-					      sizeof(in));
+	ret = fuse_bpf_pre(fbi, read_iter, inode, &meta, &in);
 	if (ret == FUSE_BPF_USER)
 		return false;
 	*res = ret;
@@ -376,10 +356,7 @@ bool fuse_bpf_write_iter(struct kiocb *iocb, struct iov_iter *from,
 		return false;
 	fuse_bpf_meta_init(&meta, inode, FUSE_WRITE);
 	fuse_bpf_rw_in(&in, iocb, count);
-	ret = fuse_bpf_prefilter(fbi, write_iter, &meta, &in);
-	if (ret == FUSE_BPF_USER_PREFILTER)
-		ret = fuse_bpf_user_prefilter(inode, FUSE_WRITE, &in,
-					      sizeof(in));
+	ret = fuse_bpf_pre(fbi, write_iter, inode, &meta, &in);
 	if (ret == FUSE_BPF_USER) {
 		/* FUSE checks O_APPEND and limits against this inode */
 		fuse_bpf_copyattr(inode);
@@ -543,10 +520,7 @@ bool fuse_bpf_flush(struct file *file, fl_owner_t id, int *res)
 	if (!fbi)
 		return false;
 	fuse_bpf_meta_init(&meta, inode, FUSE_FLUSH);
-	ret = fuse_bpf_prefilter(fbi, flush, &meta, &in);
-	if (ret == FUSE_BPF_USER_PREFILTER)
-		ret = fuse_bpf_user_prefilter(inode, FUSE_FLUSH, &in,
-					      sizeof(in));
+	ret = fuse_bpf_pre(fbi, flush, inode, &meta, &in);
 	if (ret == FUSE_BPF_USER)
 		return false;
 	*res = ret;
@@ -558,11 +532,7 @@ bool fuse_bpf_flush(struct file *file, fl_owner_t id, int *res)
 		*res = backing->f_op->flush(backing, id);
 		revert_creds(old_cred);
 	}
-	if (ret == FUSE_BPF_POSTFILTER)
-		*res = fuse_bpf_postfilter(fbi->filter, flush, *res, &meta, &in);
-	else if (ret == FUSE_BPF_USER_POSTFILTER)
-		*res = fuse_bpf_user_postfilter(inode, FUSE_FLUSH, &in,
-						sizeof(in), *res);
+	*res = fuse_bpf_post(fbi->filter, flush, ret, inode, *res, &meta, &in);
 	return true;
 }
 
@@ -591,10 +561,7 @@ bool fuse_bpf_fsync(struct file *file, loff_t start, loff_t end,
 		return false;
 	in.fsync_flags = datasync ? FUSE_FSYNC_FDATASYNC : 0;
 	fuse_bpf_meta_init(&meta, inode, FUSE_FSYNC);
-	ret = fuse_bpf_prefilter(fbi, fsync, &meta, &in);
-	if (ret == FUSE_BPF_USER_PREFILTER)
-		ret = fuse_bpf_user_prefilter(inode, FUSE_FSYNC, &in,
-					      sizeof(in));
+	ret = fuse_bpf_pre(fbi, fsync, inode, &meta, &in);
 	if (ret == FUSE_BPF_USER)
 		return false;
 	*res = ret;
@@ -604,11 +571,7 @@ bool fuse_bpf_fsync(struct file *file, loff_t start, loff_t end,
 	*res = vfs_fsync_range(ff->passthrough, start, end, datasync);
 	revert_creds(old_cred);
 	fuse_bpf_copyattr(inode);
-	if (ret == FUSE_BPF_POSTFILTER)
-		*res = fuse_bpf_postfilter(fbi->filter, fsync, *res, &meta, &in);
-	else if (ret == FUSE_BPF_USER_POSTFILTER)
-		*res = fuse_bpf_user_postfilter(inode, FUSE_FSYNC, &in,
-						sizeof(in), *res);
+	*res = fuse_bpf_post(fbi->filter, fsync, ret, inode, *res, &meta, &in);
 	return true;
 }
 

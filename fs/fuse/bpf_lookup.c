@@ -352,20 +352,16 @@ static struct inode *fuse_bpf_lookup_child(struct inode *dir,
 	return fuse_bpf_iget(dir->i_sb, fbi);
 }
 
-static int fuse_bpf_lookup_post(struct fuse_bpf_inode *parent,
-				struct fuse_bpf_meta *meta,
-				struct fuse_bpf_lookup_in *in,
-				struct inode *inode, int ret)
+/* What a lookup postfilter is told of the inode found, if any. */
+static void fuse_bpf_entry_fill(struct fuse_entry_out *out,
+				struct inode *inode)
 {
-	struct fuse_entry_out out = {};
-
-	if (inode) {
-		out.nodeid = get_node_id(inode);
-		out.attr.ino = inode->i_ino;
-		out.attr.mode = inode->i_mode;
-		out.attr.size = i_size_read(inode);
-	}
-	return fuse_bpf_postfilter(parent->filter, lookup, ret, meta, in, &out);
+	if (!inode)
+		return;
+	out->nodeid = get_node_id(inode);
+	out->attr.ino = inode->i_ino;
+	out->attr.mode = inode->i_mode;
+	out->attr.size = i_size_read(inode);
 }
 
 /**
@@ -384,6 +380,7 @@ bool fuse_bpf_lookup(struct inode *dir, struct dentry *entry,
 {
 	struct fuse_bpf_inode *parent = fuse_bpf_inode(dir);
 	struct fuse_bpf_lookup_in in = {};
+	struct fuse_entry_out out = {};
 	struct fuse_bpf_meta meta;
 	struct inode *inode = NULL;
 	int ret;
@@ -398,10 +395,7 @@ bool fuse_bpf_lookup(struct inode *dir, struct dentry *entry,
 	memcpy(in.name, entry->d_name.name, in.namelen);
 	fuse_bpf_meta_init(&meta, dir, FUSE_LOOKUP);
 
-	ret = fuse_bpf_prefilter(parent, lookup, &meta, &in);
-	if (ret == FUSE_BPF_USER_PREFILTER)
-		ret = fuse_bpf_user_prefilter(dir, FUSE_LOOKUP, &in,
-					      sizeof(in));
+	ret = fuse_bpf_pre(parent, lookup, dir, &meta, &in);
 	if (ret == FUSE_BPF_USER)
 		return false;
 	if (ret < 0)
@@ -412,14 +406,9 @@ bool fuse_bpf_lookup(struct inode *dir, struct dentry *entry,
 		*res = ERR_CAST(inode);
 		return true;
 	}
-	if (ret == FUSE_BPF_POSTFILTER)
-		ret = fuse_bpf_lookup_post(parent, &meta, &in, inode,
-					   inode ? 0 : -ENOENT);
-	else if (ret == FUSE_BPF_USER_POSTFILTER)
-		ret = fuse_bpf_user_postfilter(dir, FUSE_LOOKUP, &in,
-					       sizeof(in), inode ? 0 : -ENOENT);
-	else
-		ret = 0;
+	fuse_bpf_entry_fill(&out, inode);
+	ret = fuse_bpf_post(parent->filter, lookup, ret, dir,
+			    inode ? 0 : -ENOENT, &meta, &in, &out);
 	/* a postfilter may hide the entry */
 	if (ret == -ENOENT) {
 		iput(inode);

@@ -150,6 +150,38 @@ void fuse_bpf_filter_put(struct fuse_bpf_filter *filter);
 #define fuse_bpf_postfilter(filter, op, ret, meta, ...)			\
 	fuse_bpf_call(filter, op##_postfilter, ret, meta, __VA_ARGS__, ret)
 
+/*
+ * The shape of every operation of a backed inode:
+ *	ret = fuse_bpf_pre(fbi, op, inode, &meta, &in);
+ *	USER: FUSE's own path; negative: fail; else the backing operation;
+ *	res = fuse_bpf_post(fbi->filter, op, ret, inode, res, &meta, &in...);
+ * fuse_bpf_pre() hands the decision to the daemon if the BPF prefilter
+ * asks, fuse_bpf_post() runs the BPF or daemon postfilter @ret asks for.
+ */
+#define fuse_bpf_pre(fbi, op, inode, meta, in)				\
+({									\
+	int __pre = fuse_bpf_prefilter(fbi, op, meta, in);		\
+									\
+	if (__pre == FUSE_BPF_USER_PREFILTER)				\
+		__pre = fuse_bpf_user_prefilter(inode, (meta)->opcode,	\
+						in, sizeof(*(in)));	\
+	__pre;								\
+})
+
+#define fuse_bpf_post(filter, op, ret, inode, res, meta, in, ...)	\
+({									\
+	typeof(res) __post = (res);					\
+									\
+	if ((ret) == FUSE_BPF_POSTFILTER)				\
+		__post = fuse_bpf_postfilter(filter, op, __post,	\
+					     meta, in, ##__VA_ARGS__);	\
+	else if ((ret) == FUSE_BPF_USER_POSTFILTER)			\
+		__post = fuse_bpf_user_postfilter(inode, (meta)->opcode,	\
+						  in, sizeof(*(in)),	\
+						  __post);		\
+	__post;								\
+})
+
 /* bpf_lookup.c */
 
 /**
