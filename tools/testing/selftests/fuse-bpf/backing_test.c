@@ -28,8 +28,8 @@
 #define DATA_SIZE	(3 * 4096 + 123)
 
 FIXTURE(backing) {
-	char backing[64];
-	char mnt[64];
+	char backing[DIR_PATH_LEN];
+	char mnt[DIR_PATH_LEN];
 	int bfd;
 	int mfd;
 	struct test_daemon td;
@@ -39,18 +39,11 @@ FIXTURE(backing) {
 
 FIXTURE_SETUP(backing)
 {
-	umask(0);
-	snprintf(self->backing, sizeof(self->backing), "/tmp/backing-XXXXXX");
-	snprintf(self->mnt, sizeof(self->mnt), "/tmp/mnt-XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(self->backing));
-	ASSERT_NE(NULL, mkdtemp(self->mnt));
-	self->bfd = open(self->backing, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_LE(0, self->bfd);
+	ASSERT_EQ(0, make_dirs(self->backing, self->mnt, &self->bfd));
 	fill(self->data, DATA_SIZE, 7);
 	ASSERT_EQ(0, put_file(self->bfd, "file", self->data, DATA_SIZE, 0644));
-	ASSERT_EQ(0, td_start(&self->td, self->backing, self->mnt, TD_BPF));
-	self->mfd = open(self->mnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_LE(0, self->mfd);
+	ASSERT_EQ(0, mount_dirs(&self->td, self->backing, self->mnt,
+				TD_BPF, &self->mfd));
 }
 
 FIXTURE_TEARDOWN(backing)

@@ -29,8 +29,8 @@
 #define MODULE_PATH	"/lib/modules/fuse_bpf.ko"
 
 FIXTURE(filter) {
-	char backing[64];
-	char mnt[64];
+	char backing[DIR_PATH_LEN];
+	char mnt[DIR_PATH_LEN];
 	int bfd;
 	int mfd;
 	struct test_daemon td;
@@ -47,13 +47,7 @@ FIXTURE_SETUP(filter)
 	};
 	size_t i;
 
-	umask(0);
-	snprintf(self->backing, sizeof(self->backing), "/tmp/backing-XXXXXX");
-	snprintf(self->mnt, sizeof(self->mnt), "/tmp/mnt-XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(self->backing));
-	ASSERT_NE(NULL, mkdtemp(self->mnt));
-	self->bfd = open(self->backing, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_LE(0, self->bfd);
+	ASSERT_EQ(0, make_dirs(self->backing, self->mnt, &self->bfd));
 	fill(self->data, DATA_SIZE, 3);
 	for (i = 0; i < ARRAY_SIZE(files); i++)
 		ASSERT_EQ(0, put_file(self->bfd, files[i], self->data,
@@ -63,12 +57,11 @@ FIXTURE_SETUP(filter)
 	ASSERT_EQ(0, put_file(self->bfd, "names/kernel", "k", 1, 0644));
 
 	/* the daemon must not inherit the links: they go with their loader */
-	ASSERT_EQ(0, td_start(&self->td, self->backing, self->mnt, TD_BPF));
+	ASSERT_EQ(0, mount_dirs(&self->td, self->backing, self->mnt, TD_BPF,
+				&self->mfd));
 	self->skel = filters__open_and_load();
 	ASSERT_NE(NULL, self->skel);
 	ASSERT_EQ(0, filters__attach(self->skel));
-	self->mfd = open(self->mnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_LE(0, self->mfd);
 }
 
 FIXTURE_TEARDOWN(filter)

@@ -25,8 +25,8 @@
 #define DATA_SIZE	8192
 
 FIXTURE(safety) {
-	char backing[64];
-	char mnt[64];
+	char backing[DIR_PATH_LEN];
+	char mnt[DIR_PATH_LEN];
 	int bfd;
 	int mfd;
 	struct test_daemon td;
@@ -36,19 +36,12 @@ FIXTURE(safety) {
 
 FIXTURE_SETUP(safety)
 {
-	umask(0);
-	snprintf(self->backing, sizeof(self->backing), "/tmp/backing-XXXXXX");
-	snprintf(self->mnt, sizeof(self->mnt), "/tmp/mnt-XXXXXX");
-	ASSERT_NE(NULL, mkdtemp(self->backing));
-	ASSERT_NE(NULL, mkdtemp(self->mnt));
-	self->bfd = open(self->backing, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_LE(0, self->bfd);
+	ASSERT_EQ(0, make_dirs(self->backing, self->mnt, &self->bfd));
 	fill(self->data, DATA_SIZE, 5);
 	ASSERT_EQ(0, put_file(self->bfd, "file", self->data, DATA_SIZE, 0644));
 	ASSERT_EQ(0, mkdirat(self->bfd, "dir", 0755));
-	ASSERT_EQ(0, td_start(&self->td, self->backing, self->mnt, TD_BPF));
-	self->mfd = open(self->mnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_LE(0, self->mfd);
+	ASSERT_EQ(0, mount_dirs(&self->td, self->backing, self->mnt,
+				TD_BPF, &self->mfd));
 }
 
 FIXTURE_TEARDOWN(safety)

@@ -9,11 +9,42 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
 #include "test_daemon.h"
+
+/* The length of the paths make_dirs() fills in. */
+#define DIR_PATH_LEN 64
+
+/*
+ * Make a backing directory and a mount point below /tmp, and open the
+ * backing directory as *@bfd (O_PATH): 0, or -1 with errno set. Clears the
+ * umask, so that the modes asked for are the modes made, by the daemon too.
+ */
+static inline int make_dirs(char *backing, char *mnt, int *bfd)
+{
+	umask(0);
+	snprintf(backing, DIR_PATH_LEN, "/tmp/backing-XXXXXX");
+	snprintf(mnt, DIR_PATH_LEN, "/tmp/mnt-XXXXXX");
+	if (!mkdtemp(backing) || !mkdtemp(mnt))
+		return -1;
+	*bfd = open(backing, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return *bfd < 0 ? -1 : 0;
+}
+
+/* Mount @backing on @mnt with @flags and open it as *@mfd: 0 or -1. */
+static inline int mount_dirs(struct test_daemon *td, const char *backing,
+			     const char *mnt, unsigned int flags, int *mfd)
+{
+	if (td_start(td, backing, mnt, flags))
+		return -1;
+	*mfd = open(mnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return *mfd < 0 ? -1 : 0;
+}
 
 /*
  * Whether @mnt, a stat through the mount, agrees with @backing, the stat
