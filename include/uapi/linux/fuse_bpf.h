@@ -32,7 +32,8 @@
  *
  * Node ids with FUSE_BPF_NODEID_KERNEL set are reserved on such a mount for
  * inodes the kernel looked up in a backing directory by itself; the daemon
- * never sees them, and a LOOKUP reply that uses one fails with EIO.
+ * never sees them, and a reply that gives one is refused (the request
+ * fails).
  */
 #define FUSE_BPF_MOUNT_OPTION	"bpf"
 #define FUSE_BPF_NODEID_KERNEL	(1ULL << 63)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -118,6 +119,7 @@ TEST_F(filter, postfilter_changes_result)
 TEST_F(filter, prefilter_denies)
 {
 	int fd = open_filtered(_metadata, self->mfd, &self->td, "deny", O_RDWR);
+	int out = openat(self->bfd, "out", O_WRONLY | O_CREAT, 0644);
 
 	EXPECT_EQ(-1, read(fd, self->buf, DATA_SIZE));
 	EXPECT_EQ(EACCES, errno);
@@ -125,12 +127,15 @@ TEST_F(filter, prefilter_denies)
 	ASSERT_EQ(5, pwrite(fd, "write", 5, 0));
 	ASSERT_EQ(5, get_file(self->bfd, "deny", self->buf, 5));
 	EXPECT_EQ(0, memcmp(self->buf, "write", 5));
-	/* mmap takes the read prefilter's decision */
+	/* the read prefilter decides for sendfile (busybox cat) and mmap */
+	EXPECT_EQ(-1, sendfile(out, fd, NULL, 10));
+	EXPECT_EQ(EACCES, errno);
 	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0));
 	EXPECT_EQ(EACCES, errno);
 	EXPECT_EQ(0, td_count(&self->td, FUSE_READ));
 	EXPECT_EQ(0, td_count(&self->td, FUSE_WRITE));
 	EXPECT_EQ(0, close(fd));
+	close(out);
 }
 
 TEST_F(filter, prefilter_clamps_size)
