@@ -98,7 +98,7 @@ bool fuse_bpf_open(struct inode *inode, struct file *file, int *res)
 	ff->open_flags = FOPEN_DIRECT_IO;
 	file->private_data = ff;
 
-	/* O_TRUNC was done by setattr, through fuse_bpf_setattr() */
+	/* O_TRUNC is the VFS's, after open: setattr, fuse_bpf_setattr() */
 	backing = backing_file_open(file, file->f_flags &
 				    ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC),
 				    &fbi->path, fbi->cred);
