@@ -14,10 +14,8 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/uio.h>
 
-#include <linux/aio_abi.h>
 #include <linux/fuse.h>
 #include <liburing.h>
 
@@ -257,27 +255,6 @@ TEST_F(backing, times_and_mode)
 	EXPECT_EQ(12, s.st_uid);
 	EXPECT_EQ(0600, s.st_mode & 07777);
 	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
-}
-
-static long aio_rw(int fd, int opcode, void *buf, size_t len, off_t off)
-{
-	aio_context_t ctx = 0;
-	struct iocb cb = {
-		.aio_lio_opcode = opcode, .aio_fildes = fd,
-		.aio_buf = (unsigned long)buf, .aio_nbytes = len,
-		.aio_offset = off,
-	};
-	struct iocb *cbs[1] = { &cb };
-	struct io_event ev;
-	long ret = -1;
-
-	if (syscall(SYS_io_setup, 1, &ctx))
-		return -1;
-	if (syscall(SYS_io_submit, ctx, 1, cbs) == 1 &&
-	    syscall(SYS_io_getevents, ctx, 1, 1, &ev, NULL) == 1)
-		ret = ev.res;
-	syscall(SYS_io_destroy, ctx);
-	return ret;
 }
 
 TEST_F(backing, aio)

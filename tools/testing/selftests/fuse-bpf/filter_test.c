@@ -273,6 +273,62 @@ TEST_F(filter, instance_gone_then_back)
 	filters__destroy(again);
 }
 
+/*
+ * Backing files on a stock FUSE mount, whose O_DIRECT AIO completes
+ * asynchronously (-EIOCBQUEUED, then the lower daemon's reply): the
+ * postfilters see the completed byte counts.
+ */
+TEST(aio_postfilter_sees_queued_completion)
+{
+	char backing[DIR_PATH_LEN], lower[DIR_PATH_LEN];
+	char upper[DIR_PATH_LEN] = "/tmp/upper-XXXXXX";
+	struct test_daemon ltd, utd;
+	int bfd, lfd, ufd, fd;
+	struct filters *skel;
+	char *data, *buf;
+
+	ASSERT_EQ(0, posix_memalign((void **)&data, 4096, DATA_SIZE));
+	ASSERT_EQ(0, posix_memalign((void **)&buf, 4096, DATA_SIZE));
+	fill(data, DATA_SIZE, 11);
+	ASSERT_EQ(0, make_dirs(backing, lower, &bfd));
+	ASSERT_NE(NULL, mkdtemp(upper));
+	ASSERT_EQ(0, put_file(bfd, "observe", data, DATA_SIZE, 0644));
+	ASSERT_EQ(0, mount_dirs(&ltd, backing, lower, TD_STOCK, &lfd));
+	ASSERT_EQ(0, mount_dirs(&utd, lower, upper, TD_BPF, &ufd));
+	skel = filters__open_and_load();
+	ASSERT_NE(NULL, skel);
+	ASSERT_EQ(0, filters__attach(skel));
+	utd.ctl->ext.ops_action = FUSE_BPF_OPS_NAME;
+	snprintf(utd.ctl->ext.ops_name, FUSE_BPF_NAME_LEN, "observe");
+
+	fd = openat(ufd, "observe", O_RDWR | O_DIRECT | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	td_reset(&ltd);
+	EXPECT_EQ(4096, aio_rw(fd, IOCB_CMD_PREAD, buf, 4096, 4096));
+	EXPECT_EQ(4096, skel->bss->read_seen);
+	EXPECT_EQ(0, memcmp(buf, data + 4096, 4096));
+	/* within the file: FUSE makes extending direct writes synchronous */
+	memset(buf, 'q', 4096);
+	EXPECT_EQ(4096, aio_rw(fd, IOCB_CMD_PWRITE, buf, 4096, 0));
+	EXPECT_EQ(4096, skel->bss->write_seen);
+	/* through the lower daemon, which FUSE's async direct I/O waits for */
+	EXPECT_LT(0, td_count(&ltd, FUSE_READ));
+	EXPECT_LT(0, td_count(&ltd, FUSE_WRITE));
+	EXPECT_EQ(0, td_count(&utd, FUSE_READ));
+	EXPECT_EQ(0, td_count(&utd, FUSE_WRITE));
+	EXPECT_TRUE(same_as_backing(_metadata, ufd, bfd, "observe"));
+	EXPECT_EQ(0, close(fd));
+
+	filters__destroy(skel);
+	close(ufd);
+	EXPECT_EQ(0, td_stop(&utd));
+	close(lfd);
+	EXPECT_EQ(0, td_stop(&ltd));
+	close(bfd);
+	free(data);
+	free(buf);
+}
+
 TEST(rmmod_refused_while_filters_loaded)
 {
 	struct filters *skel = filters__open_and_load();

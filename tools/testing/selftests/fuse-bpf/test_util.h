@@ -14,6 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <linux/aio_abi.h>
 
 #include "test_daemon.h"
 
@@ -164,6 +167,28 @@ static inline unsigned long wait_count(const struct test_daemon *td,
 	for (i = 0; i < 1000 && td_count(td, opcode) < n; i++)
 		usleep(1000);
 	return td_count(td, opcode);
+}
+
+/* One io_submit() AIO of @opcode (IOCB_CMD_*): its result, or -1. */
+static inline long aio_rw(int fd, int opcode, void *buf, size_t len, off_t off)
+{
+	aio_context_t ctx = 0;
+	struct iocb cb = {
+		.aio_lio_opcode = opcode, .aio_fildes = fd,
+		.aio_buf = (unsigned long)buf, .aio_nbytes = len,
+		.aio_offset = off,
+	};
+	struct iocb *cbs[1] = { &cb };
+	struct io_event ev;
+	long ret = -1;
+
+	if (syscall(SYS_io_setup, 1, &ctx))
+		return -1;
+	if (syscall(SYS_io_submit, ctx, 1, cbs) == 1 &&
+	    syscall(SYS_io_getevents, ctx, 1, 1, &ev, NULL) == 1)
+		ret = ev.res;
+	syscall(SYS_io_destroy, ctx);
+	return ret;
 }
 
 #endif
