@@ -372,8 +372,9 @@ static void fuse_bpf_entry_fill(struct fuse_entry_out *out,
  *
  * The lookup prefilter decides: the backing (the kernel looks the name up
  * in the backing directory and makes a kernel-only inode inheriting
- * @dir's filter), the daemon (return false: a normal FUSE_LOOKUP), or an
- * errno.
+ * @dir's filter), the daemon, or an errno.
+ *
+ * Return: false if the lookup goes to the daemon (a normal FUSE_LOOKUP).
  */
 bool fuse_bpf_lookup(struct inode *dir, struct dentry *entry,
 		     struct dentry **res)
@@ -435,6 +436,8 @@ out:
  *
  * The daemon does not know a kernel-only node, so the backing decides: the
  * dentry is valid for as long as its backing dentry is.
+ *
+ * Return: false if the daemon revalidates (not a kernel-only node).
  */
 bool fuse_bpf_revalidate(struct dentry *entry, struct inode *inode,
 			 int *res)

@@ -367,6 +367,8 @@ static struct bpf_struct_ops fuse_bpf_struct_ops = {
  *
  * The struct_ops type is registered last: it cannot be unregistered, it
  * goes with the module.
+ *
+ * Return: 0 or a negative errno.
  */
 int fuse_bpf_init(void)
 {

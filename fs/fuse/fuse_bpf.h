@@ -28,12 +28,31 @@ struct fuse_mount;
 
 /**
  * struct fuse_ops - the struct_ops type a daemon's BPF filter implements
+ * @lookup_prefilter: lookup in a backed directory; BACKING looks the name
+ *	up in the backing directory, USER sends FUSE_LOOKUP
+ * @lookup_postfilter: gets the entry found; -ENOENT hides it
+ * @open_prefilter: open of a backed file; USER also sends FUSE_OPEN
+ * @open_postfilter: gets the result of the open
+ * @release_prefilter: release of a backed file (notification only)
+ * @release_postfilter: after the backing file is dropped
+ * @read_iter_prefilter: read, splice read, and mmap; may shrink @in->size
+ * @read_iter_postfilter: gets the bytes read or the error, AIO included
+ * @write_iter_prefilter: write, splice write, and shared writable mmap;
+ *	may shrink @in->size
+ * @write_iter_postfilter: gets the bytes written or the error
+ * @getattr_prefilter: getattr/statx
+ * @getattr_postfilter: gets the backing's attributes
+ * @setattr_prefilter: setattr (mode, owner, size, times)
+ * @setattr_postfilter: gets the result of the backing setattr
+ * @flush_prefilter: flush (close)
+ * @flush_postfilter: gets the result of the backing flush
+ * @fsync_prefilter: fsync/fdatasync
+ * @fsync_postfilter: gets the result of the backing fsync
+ * @name: the instance's name in the registry, NUL-terminated
  *
- * For each operation, a prefilter that returns an enum fuse_bpf_result or
- * a negative errno and may edit the fields of @in that
- * fuse_bpf_btf_struct_access() allows, and a postfilter that gets the
- * result of the operation and returns the result the caller sees. Every
- * member is optional. @name is the instance's name in the registry.
+ * A prefilter returns an enum fuse_bpf_result or a negative errno and may
+ * edit the fields of its input that fuse_bpf_btf_struct_access() allows; a
+ * postfilter returns the result the caller sees. Every member is optional.
  */
 struct fuse_ops {
 	int (*lookup_prefilter)(const struct fuse_bpf_meta *meta,
