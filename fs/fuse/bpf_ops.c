@@ -71,30 +71,36 @@ void fuse_bpf_filter_put(struct fuse_bpf_filter *filter)
 static int fuse_bpf_reg(void *kdata, struct bpf_link *link)
 {
 	struct fuse_ops *ops = kdata;
-	struct fuse_bpf_filter *filter;
+	struct fuse_bpf_filter *filter, *new;
 	int err = 0;
+
+	/*
+	 * Allocated outside the lock: inode eviction, which reclaim may run,
+	 * puts entries under it.
+	 */
+	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	if (!new)
+		return -ENOMEM;
+	refcount_set(&new->count, 1);
+	memcpy(new->name, ops->name, FUSE_BPF_NAME_LEN);
 
 	mutex_lock(&fuse_bpf_filters_lock);
 	filter = fuse_bpf_filter_find(ops->name);
+	if (filter && rcu_access_pointer(filter->ops)) {
+		err = -EEXIST;
+		goto out;
+	}
 	if (filter) {
-		if (rcu_access_pointer(filter->ops)) {
-			err = -EEXIST;
-			goto out;
-		}
 		refcount_inc(&filter->count);
 	} else {
-		filter = kzalloc(sizeof(*filter), GFP_KERNEL);
-		if (!filter) {
-			err = -ENOMEM;
-			goto out;
-		}
-		refcount_set(&filter->count, 1);
-		memcpy(filter->name, ops->name, FUSE_BPF_NAME_LEN);
+		filter = new;
+		new = NULL;
 		list_add_tail_rcu(&filter->node, &fuse_bpf_filters);
 	}
 	rcu_assign_pointer(filter->ops, ops);
 out:
 	mutex_unlock(&fuse_bpf_filters_lock);
+	kfree(new);
 	return err;
 }
 
