@@ -1,73 +1,576 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fuse-bpf: directories of backed inodes. A backed directory is opened and
- * read from its backing directory, so a tree the kernel looked up by
- * itself can be walked without the daemon.
+ * fuse-bpf: namespace operations in backed directories. The kernel makes,
+ * removes, renames and links entries in the backing directory itself, with
+ * the backing's credentials; the entries it makes are kernel-only nodes
+ * with the directory's filter. The caller's permission was checked by the
+ * VFS on the FUSE directory, with the backing's attributes.
  */
 
 #include "fuse_i.h"
 
-#include <linux/backing-file.h>
 #include <linux/cred.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
+#include <linux/statfs.h>
+
+/*
+ * Switch to @dir's credentials, with the caller's fsuid and fsgid so that
+ * new entries belong to the caller. Returns the credentials to revert to,
+ * or NULL; *@cred is what to put afterwards.
+ */
+static const struct cred *fuse_bpf_creator(struct fuse_bpf_inode *dir,
+					   struct cred **cred)
+{
+	kuid_t fsuid = current_fsuid();
+	kgid_t fsgid = current_fsgid();
+	const struct cred *old = override_creds(dir->cred);
+
+	*cred = prepare_creds();
+	if (!*cred) {
+		revert_creds(old);
+		return NULL;
+	}
+	(*cred)->fsuid = fsuid;
+	(*cred)->fsgid = fsgid;
+	override_creds(*cred);
+	return old;
+}
+
+/* Lock @dir's backing directory and look @name up in it. */
+static struct dentry *fuse_bpf_lock_lookup(struct fuse_bpf_inode *dir,
+					   const struct qstr *name)
+{
+	struct inode *bdir = d_inode(dir->path.dentry);
+	struct dentry *dentry;
+
+	inode_lock_nested(bdir, I_MUTEX_PARENT);
+	dentry = lookup_one(mnt_idmap(dir->path.mnt), name->name,
+			    dir->path.dentry, name->len);
+	if (IS_ERR(dentry))
+		inode_unlock(bdir);
+	return dentry;
+}
+
+/* Make the backing of @entry in @dir's backing directory, and @entry. */
+static int fuse_bpf_make(struct inode *dir, struct fuse_bpf_inode *fbi,
+			 struct dentry *entry, umode_t mode, dev_t rdev,
+			 const char *target)
+{
+	struct mnt_idmap *idmap = mnt_idmap(fbi->path.mnt);
+	struct inode *bdir = d_inode(fbi->path.dentry);
+	struct inode *inode = NULL;
+	const struct cred *old;
+	struct dentry *bd;
+	struct cred *cred;
+	int err;
+
+	err = mnt_want_write(fbi->path.mnt);
+	if (err)
+		return err;
+	old = fuse_bpf_creator(fbi, &cred);
+	if (!old) {
+		err = -ENOMEM;
+		goto out_drop;
+	}
+	bd = fuse_bpf_lock_lookup(fbi, &entry->d_name);
+	err = PTR_ERR(bd);
+	if (IS_ERR(bd))
+		goto out_creds;
+	err = -EEXIST;
+	if (d_is_positive(bd))
+		goto out_dput;
+	switch (mode & S_IFMT) {
+	case S_IFDIR:
+		err = vfs_mkdir(idmap, bdir, bd, mode & ~S_IFMT);
+		break;
+	case S_IFLNK:
+		err = vfs_symlink(idmap, bdir, bd, target);
+		break;
+	case S_IFREG:
+		err = vfs_create(idmap, bdir, bd, mode, true);
+		break;
+	default:
+		err = vfs_mknod(idmap, bdir, bd, mode, rdev);
+	}
+	/* some file systems leave the dentry to a later lookup */
+	if (!err && d_is_negative(bd))
+		err = -EIO;
+	if (!err) {
+		inode = fuse_bpf_new_child(dir->i_sb, fbi, dget(bd));
+		err = PTR_ERR_OR_ZERO(inode);
+	}
+out_dput:
+	dput(bd);
+	inode_unlock(bdir);
+out_creds:
+	revert_creds(old);
+	put_cred(cred);
+out_drop:
+	mnt_drop_write(fbi->path.mnt);
+	if (err)
+		return err;
+	d_instantiate(entry, inode);
+	fuse_invalidate_entry_cache(entry);
+	fuse_bpf_copyattr(dir);
+	return 0;
+}
 
 /**
- * fuse_bpf_opendir - open a backed directory
- * @inode: the directory
- * @file: the file being opened
+ * fuse_bpf_create - create, mknod in a backed directory
+ * @dir: the directory
+ * @entry: the negative dentry
+ * @mode: type and mode
+ * @rdev: device number
  * @res: the result, if this returns true
  *
- * Return: false if @inode is not backed.
+ * A regular file is decided by the create filters, anything else by the
+ * mknod filters.
+ *
+ * Return: false if the operation goes to the daemon.
  */
-bool fuse_bpf_opendir(struct inode *inode, struct file *file, int *res)
+bool fuse_bpf_create(struct inode *dir, struct dentry *entry, umode_t mode,
+		     dev_t rdev, int *res)
 {
-	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
-	struct fuse_file *ff;
-	struct file *backing;
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(dir);
+	struct fuse_bpf_meta meta;
+	struct fuse_bpf_name name;
+	int ret;
 
 	if (!fbi)
 		return false;
-	*res = generic_file_open(inode, file);
+	*res = fuse_bpf_name_set(&name, &entry->d_name);
 	if (*res)
 		return true;
-	ff = fuse_file_alloc(get_fuse_mount(inode), false);
-	if (!ff) {
-		*res = -ENOMEM;
-		return true;
+	if (S_ISREG(mode)) {
+		struct fuse_create_in in = {
+			.mode = mode, .umask = current_umask(),
+		};
+
+		fuse_bpf_meta_init(&meta, dir, FUSE_CREATE);
+		ret = fuse_bpf_pre(fbi, create, dir, &meta, &in, &name);
+		if (ret == FUSE_BPF_USER)
+			return false;
+		*res = ret < 0 ? ret : fuse_bpf_make(dir, fbi, entry, mode, 0,
+						     NULL);
+		if (ret >= 0)
+			*res = fuse_bpf_post(fbi->filter, create, ret, dir, *res,
+					     &meta, &in, &name);
+	} else {
+		struct fuse_mknod_in in = {
+			.mode = mode, .rdev = new_encode_dev(rdev),
+			.umask = current_umask(),
+		};
+
+		fuse_bpf_meta_init(&meta, dir, FUSE_MKNOD);
+		ret = fuse_bpf_pre(fbi, mknod, dir, &meta, &in, &name);
+		if (ret == FUSE_BPF_USER)
+			return false;
+		*res = ret < 0 ? ret : fuse_bpf_make(dir, fbi, entry, mode,
+						     rdev, NULL);
+		if (ret >= 0)
+			*res = fuse_bpf_post(fbi->filter, mknod, ret, dir, *res,
+					     &meta, &in, &name);
 	}
-	backing = backing_file_open(file, O_RDONLY | O_DIRECTORY, &fbi->path,
-				    fbi->cred);
-	if (IS_ERR(backing)) {
-		fuse_sync_release(get_fuse_inode(inode), ff, file->f_flags);
-		*res = PTR_ERR(backing);
-		return true;
-	}
-	ff->nodeid = get_node_id(inode);
-	ff->passthrough = backing;
-	file->private_data = ff;
 	return true;
 }
 
 /**
- * fuse_bpf_readdir - read a backed directory
- * @file: the directory
- * @ctx: where the entries go
+ * fuse_bpf_mkdir - mkdir in a backed directory
+ * @dir: the directory
+ * @entry: the negative dentry
+ * @mode: mode
  * @res: the result, if this returns true
  *
- * The entries are the backing directory's, with its inode numbers, which
- * are what stat reports for backed inodes.
- *
- * Return: false if @file was not opened by fuse_bpf_opendir().
+ * Return: false if the operation goes to the daemon.
  */
-bool fuse_bpf_readdir(struct file *file, struct dir_context *ctx, int *res)
+bool fuse_bpf_mkdir(struct inode *dir, struct dentry *entry, umode_t mode,
+		    int *res)
 {
-	struct fuse_file *ff = file->private_data;
-	struct fuse_bpf_inode *fbi = fuse_bpf_inode(file_inode(file));
-	const struct cred *old_cred;
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(dir);
+	struct fuse_mkdir_in in = { .mode = mode, .umask = current_umask() };
+	struct fuse_bpf_meta meta;
+	struct fuse_bpf_name name;
+	int ret;
 
-	if (!fbi || !ff->passthrough)
+	if (!fbi)
 		return false;
-	old_cred = override_creds(fbi->cred);
-	*res = iterate_dir(ff->passthrough, ctx);
-	revert_creds(old_cred);
+	*res = fuse_bpf_name_set(&name, &entry->d_name);
+	if (*res)
+		return true;
+	fuse_bpf_meta_init(&meta, dir, FUSE_MKDIR);
+	ret = fuse_bpf_pre(fbi, mkdir, dir, &meta, &in, &name);
+	if (ret == FUSE_BPF_USER)
+		return false;
+	*res = ret;
+	if (ret < 0)
+		return true;
+	*res = fuse_bpf_make(dir, fbi, entry, S_IFDIR | mode, 0, NULL);
+	*res = fuse_bpf_post(fbi->filter, mkdir, ret, dir, *res, &meta, &in,
+			     &name);
+	return true;
+}
+
+/**
+ * fuse_bpf_symlink - symlink in a backed directory
+ * @dir: the directory
+ * @entry: the negative dentry
+ * @target: what the link points to
+ * @res: the result, if this returns true
+ *
+ * Return: false if the operation goes to the daemon.
+ */
+bool fuse_bpf_symlink(struct inode *dir, struct dentry *entry,
+		      const char *target, int *res)
+{
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(dir);
+	struct fuse_bpf_meta meta;
+	struct fuse_bpf_name name;
+	int ret;
+
+	if (!fbi)
+		return false;
+	*res = fuse_bpf_name_set(&name, &entry->d_name);
+	if (*res)
+		return true;
+	fuse_bpf_meta_init(&meta, dir, FUSE_SYMLINK);
+	ret = fuse_bpf_pre(fbi, symlink, dir, &meta, &name);
+	if (ret == FUSE_BPF_USER)
+		return false;
+	*res = ret;
+	if (ret < 0)
+		return true;
+	*res = fuse_bpf_make(dir, fbi, entry, S_IFLNK | 0777, 0, target);
+	*res = fuse_bpf_post(fbi->filter, symlink, ret, dir, *res, &meta,
+			     &name);
+	return true;
+}
+
+/* Remove the backing of @entry from @fbi's backing directory. */
+static int fuse_bpf_remove(struct fuse_bpf_inode *fbi, struct dentry *entry,
+			   bool rmdir)
+{
+	struct mnt_idmap *idmap = mnt_idmap(fbi->path.mnt);
+	struct inode *bdir = d_inode(fbi->path.dentry);
+	const struct cred *old;
+	struct dentry *bd;
+	int err;
+
+	err = mnt_want_write(fbi->path.mnt);
+	if (err)
+		return err;
+	old = override_creds(fbi->cred);
+	bd = fuse_bpf_lock_lookup(fbi, &entry->d_name);
+	err = PTR_ERR(bd);
+	if (IS_ERR(bd))
+		goto out;
+	if (d_is_negative(bd))
+		err = -ENOENT;
+	else if (rmdir)
+		err = vfs_rmdir(idmap, bdir, bd);
+	else
+		err = vfs_unlink(idmap, bdir, bd, NULL);
+	dput(bd);
+	inode_unlock(bdir);
+out:
+	revert_creds(old);
+	mnt_drop_write(fbi->path.mnt);
+	return err;
+}
+
+/* After a change of @entry's link count: its attributes again. */
+static void fuse_bpf_relinked(struct inode *inode)
+{
+	if (!inode)
+		return;
+	if (fuse_bpf_inode(inode))
+		fuse_bpf_copyattr(inode);
+	else
+		fuse_invalidate_attr(inode);
+}
+
+/**
+ * fuse_bpf_unlink - unlink or rmdir in a backed directory
+ * @dir: the directory
+ * @entry: the dentry to remove
+ * @rmdir: rmdir rather than unlink
+ * @res: the result, if this returns true
+ *
+ * Return: false if the operation goes to the daemon.
+ */
+bool fuse_bpf_unlink(struct inode *dir, struct dentry *entry, bool rmdir,
+		     int *res)
+{
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(dir);
+	struct fuse_bpf_meta meta;
+	struct fuse_bpf_name name;
+	int ret;
+
+	if (!fbi)
+		return false;
+	*res = fuse_bpf_name_set(&name, &entry->d_name);
+	if (*res)
+		return true;
+	fuse_bpf_meta_init(&meta, dir, rmdir ? FUSE_RMDIR : FUSE_UNLINK);
+	if (rmdir)
+		ret = fuse_bpf_pre(fbi, rmdir, dir, &meta, &name);
+	else
+		ret = fuse_bpf_pre(fbi, unlink, dir, &meta, &name);
+	if (ret == FUSE_BPF_USER)
+		return false;
+	*res = ret;
+	if (ret < 0)
+		return true;
+	*res = fuse_bpf_remove(fbi, entry, rmdir);
+	if (!*res) {
+		fuse_bpf_copyattr(dir);
+		fuse_bpf_relinked(d_inode(entry));
+	}
+	if (rmdir)
+		*res = fuse_bpf_post(fbi->filter, rmdir, ret, dir, *res, &meta,
+				     &name);
+	else
+		*res = fuse_bpf_post(fbi->filter, unlink, ret, dir, *res,
+				     &meta, &name);
+	return true;
+}
+
+/* Rename in the backing: both directories are backed on one mount. */
+static int fuse_bpf_rename_backing(struct fuse_bpf_inode *ofbi,
+				   struct dentry *oldent,
+				   struct fuse_bpf_inode *nfbi,
+				   struct dentry *newent, unsigned int flags)
+{
+	struct mnt_idmap *idmap = mnt_idmap(ofbi->path.mnt);
+	struct dentry *obdir = ofbi->path.dentry, *nbdir = nfbi->path.dentry;
+	struct renamedata rd = {
+		.old_mnt_idmap = idmap,
+		.old_dir = d_inode(obdir),
+		.new_mnt_idmap = idmap,
+		.new_dir = d_inode(nbdir),
+		.flags = flags,
+	};
+	const struct cred *old;
+	struct dentry *trap;
+	int err;
+
+	err = mnt_want_write(ofbi->path.mnt);
+	if (err)
+		return err;
+	old = override_creds(ofbi->cred);
+	trap = lock_rename(obdir, nbdir);
+	err = PTR_ERR(trap);
+	if (IS_ERR(trap))
+		goto out;
+	rd.old_dentry = lookup_one(idmap, oldent->d_name.name, obdir,
+				   oldent->d_name.len);
+	err = PTR_ERR(rd.old_dentry);
+	if (IS_ERR(rd.old_dentry))
+		goto out_unlock;
+	rd.new_dentry = lookup_one(idmap, newent->d_name.name, nbdir,
+				   newent->d_name.len);
+	err = PTR_ERR(rd.new_dentry);
+	if (IS_ERR(rd.new_dentry))
+		goto out_old;
+	if (d_is_negative(rd.old_dentry))
+		err = -ENOENT;
+	else if (rd.old_dentry == trap)
+		err = -EINVAL;
+	else if (rd.new_dentry == trap)
+		err = -ENOTEMPTY;
+	else
+		err = vfs_rename(&rd);
+	dput(rd.new_dentry);
+out_old:
+	dput(rd.old_dentry);
+out_unlock:
+	unlock_rename(obdir, nbdir);
+out:
+	revert_creds(old);
+	mnt_drop_write(ofbi->path.mnt);
+	return err;
+}
+
+/**
+ * fuse_bpf_rename - rename between backed directories
+ * @olddir: the source directory
+ * @oldent: the source
+ * @newdir: the target directory
+ * @newent: the target
+ * @flags: RENAME_*
+ * @res: the result, if this returns true
+ *
+ * The source directory's filter decides. A rename between a backed and an
+ * unbacked directory, or across backing mounts, fails with EXDEV, as
+ * between file systems.
+ *
+ * Return: false if the operation goes to the daemon.
+ */
+bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
+		     struct inode *newdir, struct dentry *newent,
+		     unsigned int flags, int *res)
+{
+	struct fuse_bpf_inode *ofbi = fuse_bpf_inode(olddir);
+	struct fuse_bpf_inode *nfbi = fuse_bpf_inode(newdir);
+	struct fuse_rename2_in in = {
+		.newdir = get_node_id(newdir), .flags = flags,
+	};
+	struct fuse_bpf_name oldname, newname;
+	struct fuse_bpf_meta meta;
+	int ret;
+
+	if (!ofbi && !nfbi)
+		return false;
+	*res = -EXDEV;
+	if (!ofbi || !nfbi)
+		return true;
+	*res = fuse_bpf_name_set(&oldname, &oldent->d_name) ?:
+	       fuse_bpf_name_set(&newname, &newent->d_name);
+	if (*res)
+		return true;
+	fuse_bpf_meta_init(&meta, olddir, FUSE_RENAME2);
+	ret = fuse_bpf_pre(ofbi, rename, olddir, &meta, &in, &oldname,
+			   &newname);
+	if (ret == FUSE_BPF_USER)
+		return false;
+	*res = ret;
+	if (ret < 0)
+		return true;
+	*res = -EXDEV;
+	if (ofbi->path.mnt == nfbi->path.mnt)
+		*res = fuse_bpf_rename_backing(ofbi, oldent, nfbi, newent,
+					       flags);
+	if (!*res) {
+		fuse_bpf_copyattr(olddir);
+		fuse_bpf_copyattr(newdir);
+		fuse_bpf_relinked(d_inode(oldent));
+		fuse_bpf_relinked(d_inode(newent));
+	}
+	*res = fuse_bpf_post(ofbi->filter, rename, ret, olddir, *res, &meta,
+			     &in, &oldname, &newname);
+	return true;
+}
+
+/**
+ * fuse_bpf_link - link into a backed directory
+ * @entry: the existing entry
+ * @newdir: the directory of the new one
+ * @newent: the new, negative, entry
+ * @res: the result, if this returns true
+ *
+ * A link between a backed inode and an unbacked directory, or the
+ * reverse, fails with EXDEV, as across file systems.
+ *
+ * Return: false if the operation goes to the daemon.
+ */
+bool fuse_bpf_link(struct dentry *entry, struct inode *newdir,
+		   struct dentry *newent, int *res)
+{
+	struct fuse_bpf_inode *nfbi = fuse_bpf_inode(newdir);
+	struct inode *inode = d_inode(entry);
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	struct fuse_link_in in = { .oldnodeid = get_node_id(inode) };
+	struct fuse_bpf_meta meta;
+	struct fuse_bpf_name name;
+	const struct cred *old;
+	struct dentry *bd;
+	int ret;
+
+	if (!nfbi) {
+		/* a backed inode into an unbacked directory */
+		*res = -EXDEV;
+		return fbi != NULL;
+	}
+	*res = fuse_bpf_name_set(&name, &newent->d_name);
+	if (*res)
+		return true;
+	fuse_bpf_meta_init(&meta, newdir, FUSE_LINK);
+	ret = fuse_bpf_pre(nfbi, link, newdir, &meta, &in, &name);
+	if (ret == FUSE_BPF_USER)
+		return false;
+	*res = ret;
+	if (ret < 0)
+		return true;
+	*res = -EXDEV;
+	if (!fbi || fbi->path.mnt != nfbi->path.mnt)
+		goto post;
+	*res = mnt_want_write(nfbi->path.mnt);
+	if (*res)
+		goto post;
+	old = override_creds(nfbi->cred);
+	bd = fuse_bpf_lock_lookup(nfbi, &newent->d_name);
+	*res = PTR_ERR(bd);
+	if (!IS_ERR(bd)) {
+		*res = d_is_positive(bd) ? -EEXIST :
+		       vfs_link(fbi->path.dentry, mnt_idmap(nfbi->path.mnt),
+				d_inode(nfbi->path.dentry), bd, NULL);
+		dput(bd);
+		inode_unlock(d_inode(nfbi->path.dentry));
+	}
+	revert_creds(old);
+	mnt_drop_write(nfbi->path.mnt);
+	if (!*res) {
+		ihold(inode);
+		d_instantiate(newent, inode);
+		fuse_invalidate_entry_cache(newent);
+		fuse_bpf_copyattr(inode);
+		fuse_bpf_copyattr(newdir);
+	}
+post:
+	*res = fuse_bpf_post(nfbi->filter, link, ret, newdir, *res, &meta, &in,
+			     &name);
+	return true;
+}
+
+/**
+ * fuse_bpf_get_link - read a backed symlink
+ * @dentry: the symlink, NULL in RCU walk
+ * @inode: its inode
+ * @done: how to release the result
+ * @res: the target, if this returns true
+ *
+ * No filter decides this: the target is the backing's.
+ *
+ * Return: false if @inode is not backed.
+ */
+bool fuse_bpf_get_link(struct dentry *dentry, struct inode *inode,
+		       struct delayed_call *done, const char **res)
+{
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	const struct cred *old;
+
+	if (!fbi)
+		return false;
+	if (!dentry) {
+		*res = ERR_PTR(-ECHILD);
+		return true;
+	}
+	old = override_creds(fbi->cred);
+	*res = vfs_get_link(fbi->path.dentry, done);
+	revert_creds(old);
+	return true;
+}
+
+/**
+ * fuse_bpf_statfs - statfs of a backed inode
+ * @dentry: the dentry asked about
+ * @buf: the result
+ * @res: the result, if this returns true
+ *
+ * The backing file system's numbers, with FUSE's magic.
+ *
+ * Return: false if @dentry is not backed.
+ */
+bool fuse_bpf_statfs(struct dentry *dentry, struct kstatfs *buf, int *res)
+{
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(d_inode(dentry));
+	const struct cred *old;
+
+	if (!fbi)
+		return false;
+	old = override_creds(fbi->cred);
+	*res = vfs_statfs(&fbi->path, buf);
+	revert_creds(old);
+	buf->f_type = FUSE_SUPER_MAGIC;
 	return true;
 }

@@ -88,6 +88,23 @@ void fuse_bpf_meta_init(struct fuse_bpf_meta *meta, struct inode *inode,
 }
 
 /**
+ * fuse_bpf_name_set - the name a filter is told
+ * @name: the filter's argument
+ * @q: the name
+ *
+ * Return: 0, or -ENAMETOOLONG for a name that does not fit.
+ */
+int fuse_bpf_name_set(struct fuse_bpf_name *name, const struct qstr *q)
+{
+	if (q->len >= sizeof(name->name))
+		return -ENAMETOOLONG;
+	memset(name, 0, sizeof(*name));
+	name->namelen = q->len;
+	memcpy(name->name, q->name, q->len);
+	return 0;
+}
+
+/**
  * fuse_bpf_lookup_init - make room for the extension in a LOOKUP reply
  * @fc: the connection
  * @args: the LOOKUP request, whose first out argument is fuse_entry_out
@@ -325,12 +342,38 @@ static struct inode *fuse_bpf_iget(struct super_block *sb,
 	return inode;
 }
 
-/* Look @in up in @dir's backing directory; NULL if there is no entry. */
+/**
+ * fuse_bpf_new_child - the inode of a backing entry found or made by the kernel
+ * @sb: the FUSE superblock
+ * @parent: the backed directory the entry is in
+ * @backing: the positive backing dentry, whose reference this takes over
+ *
+ * The inode is kernel-only: it has the parent's credentials and filter.
+ *
+ * Return: the inode or an ERR_PTR().
+ */
+struct inode *fuse_bpf_new_child(struct super_block *sb,
+				 struct fuse_bpf_inode *parent,
+				 struct dentry *backing)
+{
+	struct fuse_bpf_inode *fbi = kzalloc(sizeof(*fbi), GFP_KERNEL);
+
+	if (!fbi) {
+		dput(backing);
+		return ERR_PTR(-ENOMEM);
+	}
+	fbi->path.mnt = mntget(parent->path.mnt);
+	fbi->path.dentry = backing;
+	fbi->cred = get_cred(parent->cred);
+	fbi->filter = fuse_bpf_filter_dup(parent->filter);
+	return fuse_bpf_iget(sb, fbi);
+}
+
+/* Look @name up in @dir's backing directory; NULL if there is no entry. */
 static struct inode *fuse_bpf_lookup_child(struct inode *dir,
 					   struct fuse_bpf_inode *parent,
 					   const struct qstr *name)
 {
-	struct fuse_bpf_inode *fbi;
 	struct dentry *dentry;
 
 	dentry = fuse_bpf_lookup_backing(parent, name);
@@ -340,16 +383,7 @@ static struct inode *fuse_bpf_lookup_child(struct inode *dir,
 		dput(dentry);
 		return NULL;
 	}
-	fbi = kzalloc(sizeof(*fbi), GFP_KERNEL);
-	if (!fbi) {
-		dput(dentry);
-		return ERR_PTR(-ENOMEM);
-	}
-	fbi->path.mnt = mntget(parent->path.mnt);
-	fbi->path.dentry = dentry;
-	fbi->cred = get_cred(parent->cred);
-	fbi->filter = fuse_bpf_filter_dup(parent->filter);
-	return fuse_bpf_iget(dir->i_sb, fbi);
+	return fuse_bpf_new_child(dir->i_sb, parent, dentry);
 }
 
 /* What a lookup postfilter is told of the inode found, if any. */
@@ -380,7 +414,7 @@ bool fuse_bpf_lookup(struct inode *dir, struct dentry *entry,
 		     struct dentry **res)
 {
 	struct fuse_bpf_inode *parent = fuse_bpf_inode(dir);
-	struct fuse_bpf_lookup_in in = {};
+	struct fuse_bpf_name in;
 	struct fuse_entry_out out = {};
 	struct fuse_bpf_meta meta;
 	struct inode *inode = NULL;
@@ -388,12 +422,11 @@ bool fuse_bpf_lookup(struct inode *dir, struct dentry *entry,
 
 	if (!parent)
 		return false;
-	if (entry->d_name.len >= sizeof(in.name)) {
-		*res = ERR_PTR(-ENAMETOOLONG);
+	ret = fuse_bpf_name_set(&in, &entry->d_name);
+	if (ret) {
+		*res = ERR_PTR(ret);
 		return true;
 	}
-	in.namelen = entry->d_name.len;
-	memcpy(in.name, entry->d_name.name, in.namelen);
 	fuse_bpf_meta_init(&meta, dir, FUSE_LOOKUP);
 
 	ret = fuse_bpf_pre(parent, lookup, dir, &meta, &in);

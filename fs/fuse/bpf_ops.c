@@ -222,13 +222,13 @@ static const struct bpf_verifier_ops fuse_bpf_verifier_ops = {
 
 /* The stubs give each member its prototype; they are never called. */
 static int fuse_ops__lookup_prefilter(const struct fuse_bpf_meta *meta,
-				      struct fuse_bpf_lookup_in *in)
+				      struct fuse_bpf_name *in)
 {
 	return FUSE_BPF_BACKING;
 }
 
 static int fuse_ops__lookup_postfilter(const struct fuse_bpf_meta *meta,
-				       const struct fuse_bpf_lookup_in *in,
+				       const struct fuse_bpf_name *in,
 				       struct fuse_entry_out *out, int ret)
 {
 	return ret;
@@ -335,6 +335,118 @@ static int fuse_ops__fsync_postfilter(const struct fuse_bpf_meta *meta,
 	return ret;
 }
 
+static int fuse_ops__create_prefilter(const struct fuse_bpf_meta *meta,
+				      struct fuse_create_in *in,
+				      struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__create_postfilter(const struct fuse_bpf_meta *meta,
+				       const struct fuse_create_in *in,
+				       const struct fuse_bpf_name *name,
+				       int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__mknod_prefilter(const struct fuse_bpf_meta *meta,
+				     struct fuse_mknod_in *in,
+				     struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__mknod_postfilter(const struct fuse_bpf_meta *meta,
+				      const struct fuse_mknod_in *in,
+				      const struct fuse_bpf_name *name, int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__mkdir_prefilter(const struct fuse_bpf_meta *meta,
+				     struct fuse_mkdir_in *in,
+				     struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__mkdir_postfilter(const struct fuse_bpf_meta *meta,
+				      const struct fuse_mkdir_in *in,
+				      const struct fuse_bpf_name *name, int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__symlink_prefilter(const struct fuse_bpf_meta *meta,
+				       struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__symlink_postfilter(const struct fuse_bpf_meta *meta,
+					const struct fuse_bpf_name *name,
+					int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__unlink_prefilter(const struct fuse_bpf_meta *meta,
+				      struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__unlink_postfilter(const struct fuse_bpf_meta *meta,
+				       const struct fuse_bpf_name *name,
+				       int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__rmdir_prefilter(const struct fuse_bpf_meta *meta,
+				     struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__rmdir_postfilter(const struct fuse_bpf_meta *meta,
+				      const struct fuse_bpf_name *name, int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__rename_prefilter(const struct fuse_bpf_meta *meta,
+				      struct fuse_rename2_in *in,
+				      struct fuse_bpf_name *oldname,
+				      struct fuse_bpf_name *newname)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__rename_postfilter(const struct fuse_bpf_meta *meta,
+				       const struct fuse_rename2_in *in,
+				       const struct fuse_bpf_name *oldname,
+				       const struct fuse_bpf_name *newname,
+				       int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__link_prefilter(const struct fuse_bpf_meta *meta,
+				    struct fuse_link_in *in,
+				    struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__link_postfilter(const struct fuse_bpf_meta *meta,
+				     const struct fuse_link_in *in,
+				     const struct fuse_bpf_name *name, int ret)
+{
+	return ret;
+}
+
 static struct fuse_ops fuse_bpf_cfi_stubs = {
 	.lookup_prefilter = fuse_ops__lookup_prefilter,
 	.lookup_postfilter = fuse_ops__lookup_postfilter,
@@ -354,6 +466,22 @@ static struct fuse_ops fuse_bpf_cfi_stubs = {
 	.flush_postfilter = fuse_ops__flush_postfilter,
 	.fsync_prefilter = fuse_ops__fsync_prefilter,
 	.fsync_postfilter = fuse_ops__fsync_postfilter,
+	.create_prefilter = fuse_ops__create_prefilter,
+	.create_postfilter = fuse_ops__create_postfilter,
+	.mknod_prefilter = fuse_ops__mknod_prefilter,
+	.mknod_postfilter = fuse_ops__mknod_postfilter,
+	.mkdir_prefilter = fuse_ops__mkdir_prefilter,
+	.mkdir_postfilter = fuse_ops__mkdir_postfilter,
+	.symlink_prefilter = fuse_ops__symlink_prefilter,
+	.symlink_postfilter = fuse_ops__symlink_postfilter,
+	.unlink_prefilter = fuse_ops__unlink_prefilter,
+	.unlink_postfilter = fuse_ops__unlink_postfilter,
+	.rmdir_prefilter = fuse_ops__rmdir_prefilter,
+	.rmdir_postfilter = fuse_ops__rmdir_postfilter,
+	.rename_prefilter = fuse_ops__rename_prefilter,
+	.rename_postfilter = fuse_ops__rename_postfilter,
+	.link_prefilter = fuse_ops__link_prefilter,
+	.link_postfilter = fuse_ops__link_postfilter,
 };
 
 static struct bpf_struct_ops fuse_bpf_struct_ops = {

@@ -48,6 +48,23 @@ struct fuse_mount;
  * @flush_postfilter: gets the result of the backing flush
  * @fsync_prefilter: fsync/fdatasync
  * @fsync_postfilter: gets the result of the backing fsync
+ * @create_prefilter: create (open with O_CREAT) in a backed directory
+ * @create_postfilter: gets the result of the backing create
+ * @mknod_prefilter: mknod in a backed directory
+ * @mknod_postfilter: gets the result of the backing mknod
+ * @mkdir_prefilter: mkdir in a backed directory
+ * @mkdir_postfilter: gets the result of the backing mkdir
+ * @symlink_prefilter: symlink in a backed directory
+ * @symlink_postfilter: gets the result of the backing symlink
+ * @unlink_prefilter: unlink in a backed directory
+ * @unlink_postfilter: gets the result of the backing unlink
+ * @rmdir_prefilter: rmdir in a backed directory
+ * @rmdir_postfilter: gets the result of the backing rmdir
+ * @rename_prefilter: rename from a backed directory; the filter of the
+ *	source directory decides
+ * @rename_postfilter: gets the result of the backing rename
+ * @link_prefilter: link into a backed directory
+ * @link_postfilter: gets the result of the backing link
  * @name: the instance's name in the registry, NUL-terminated
  *
  * A prefilter returns an enum fuse_bpf_result or a negative errno and may
@@ -56,9 +73,9 @@ struct fuse_mount;
  */
 struct fuse_ops {
 	int (*lookup_prefilter)(const struct fuse_bpf_meta *meta,
-				struct fuse_bpf_lookup_in *in);
+				struct fuse_bpf_name *in);
 	int (*lookup_postfilter)(const struct fuse_bpf_meta *meta,
-				 const struct fuse_bpf_lookup_in *in,
+				 const struct fuse_bpf_name *in,
 				 struct fuse_entry_out *out, int ret);
 	int (*open_prefilter)(const struct fuse_bpf_meta *meta,
 			      struct fuse_open_in *in);
@@ -94,6 +111,50 @@ struct fuse_ops {
 			       struct fuse_fsync_in *in);
 	int (*fsync_postfilter)(const struct fuse_bpf_meta *meta,
 				const struct fuse_fsync_in *in, int ret);
+	int (*create_prefilter)(const struct fuse_bpf_meta *meta,
+				struct fuse_create_in *in,
+				struct fuse_bpf_name *name);
+	int (*create_postfilter)(const struct fuse_bpf_meta *meta,
+				 const struct fuse_create_in *in,
+				 const struct fuse_bpf_name *name, int ret);
+	int (*mknod_prefilter)(const struct fuse_bpf_meta *meta,
+			       struct fuse_mknod_in *in,
+			       struct fuse_bpf_name *name);
+	int (*mknod_postfilter)(const struct fuse_bpf_meta *meta,
+				const struct fuse_mknod_in *in,
+				const struct fuse_bpf_name *name, int ret);
+	int (*mkdir_prefilter)(const struct fuse_bpf_meta *meta,
+			       struct fuse_mkdir_in *in,
+			       struct fuse_bpf_name *name);
+	int (*mkdir_postfilter)(const struct fuse_bpf_meta *meta,
+				const struct fuse_mkdir_in *in,
+				const struct fuse_bpf_name *name, int ret);
+	int (*symlink_prefilter)(const struct fuse_bpf_meta *meta,
+				 struct fuse_bpf_name *name);
+	int (*symlink_postfilter)(const struct fuse_bpf_meta *meta,
+				  const struct fuse_bpf_name *name, int ret);
+	int (*unlink_prefilter)(const struct fuse_bpf_meta *meta,
+				struct fuse_bpf_name *name);
+	int (*unlink_postfilter)(const struct fuse_bpf_meta *meta,
+				 const struct fuse_bpf_name *name, int ret);
+	int (*rmdir_prefilter)(const struct fuse_bpf_meta *meta,
+			       struct fuse_bpf_name *name);
+	int (*rmdir_postfilter)(const struct fuse_bpf_meta *meta,
+				const struct fuse_bpf_name *name, int ret);
+	int (*rename_prefilter)(const struct fuse_bpf_meta *meta,
+				struct fuse_rename2_in *in,
+				struct fuse_bpf_name *oldname,
+				struct fuse_bpf_name *newname);
+	int (*rename_postfilter)(const struct fuse_bpf_meta *meta,
+				 const struct fuse_rename2_in *in,
+				 const struct fuse_bpf_name *oldname,
+				 const struct fuse_bpf_name *newname, int ret);
+	int (*link_prefilter)(const struct fuse_bpf_meta *meta,
+			      struct fuse_link_in *in,
+			      struct fuse_bpf_name *name);
+	int (*link_postfilter)(const struct fuse_bpf_meta *meta,
+			       const struct fuse_link_in *in,
+			       const struct fuse_bpf_name *name, int ret);
 	char name[FUSE_BPF_NAME_LEN];
 };
 
@@ -145,7 +206,7 @@ void fuse_bpf_filter_put(struct fuse_bpf_filter *filter);
  * The prefilter of operation @op: without a filter, the backing; without
  * a prefilter member, the backing and then the postfilter if there is one.
  */
-#define fuse_bpf_prefilter(fbi, op, meta, in)				\
+#define fuse_bpf_prefilter(fbi, op, meta, ...)				\
 ({									\
 	struct fuse_bpf_filter *__f = (fbi)->filter;			\
 	int __r = FUSE_BPF_BACKING;					\
@@ -158,7 +219,7 @@ void fuse_bpf_filter_put(struct fuse_bpf_filter *filter);
 		if (!__o)						\
 			__r = -ENOTCONN;				\
 		else if (__o->op##_prefilter)				\
-			__r = __o->op##_prefilter(meta, in);		\
+			__r = __o->op##_prefilter(meta, __VA_ARGS__);	\
 		else if (__o->op##_postfilter)				\
 			__r = FUSE_BPF_POSTFILTER;			\
 		rcu_read_unlock();					\
@@ -176,10 +237,11 @@ void fuse_bpf_filter_put(struct fuse_bpf_filter *filter);
  *	res = fuse_bpf_post(fbi->filter, op, ret, inode, res, &meta, &in...);
  * fuse_bpf_pre() hands the decision to the daemon if the BPF prefilter
  * asks, fuse_bpf_post() runs the BPF or daemon postfilter @ret asks for.
+ * The daemon gets the first argument struct of the operation.
  */
-#define fuse_bpf_pre(fbi, op, inode, meta, in)				\
+#define fuse_bpf_pre(fbi, op, inode, meta, in, ...)			\
 ({									\
-	int __pre = fuse_bpf_prefilter(fbi, op, meta, in);		\
+	int __pre = fuse_bpf_prefilter(fbi, op, meta, in, ##__VA_ARGS__); \
 									\
 	if (__pre == FUSE_BPF_USER_PREFILTER)				\
 		__pre = fuse_bpf_user_prefilter(inode, (meta)->opcode,	\
@@ -237,8 +299,12 @@ bool fuse_bpf_lookup(struct inode *dir, struct dentry *entry,
 bool fuse_bpf_revalidate(struct dentry *entry, struct inode *inode,
 			 int *res);
 bool fuse_bpf_nodeid_is_kernel(u64 nodeid);
+struct inode *fuse_bpf_new_child(struct super_block *sb,
+				 struct fuse_bpf_inode *parent,
+				 struct dentry *backing);
 void fuse_bpf_meta_init(struct fuse_bpf_meta *meta, struct inode *inode,
 			u32 opcode);
+int fuse_bpf_name_set(struct fuse_bpf_name *name, const struct qstr *q);
 
 /* bpf_user.c */
 
@@ -270,6 +336,25 @@ bool fuse_bpf_fsync(struct file *file, loff_t start, loff_t end,
 		    int datasync, int *res);
 
 /* bpf_dir.c */
+
+bool fuse_bpf_create(struct inode *dir, struct dentry *entry, umode_t mode,
+		     dev_t rdev, int *res);
+bool fuse_bpf_mkdir(struct inode *dir, struct dentry *entry, umode_t mode,
+		    int *res);
+bool fuse_bpf_symlink(struct inode *dir, struct dentry *entry,
+		      const char *target, int *res);
+bool fuse_bpf_unlink(struct inode *dir, struct dentry *entry, bool rmdir,
+		     int *res);
+bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
+		     struct inode *newdir, struct dentry *newent,
+		     unsigned int flags, int *res);
+bool fuse_bpf_link(struct dentry *entry, struct inode *newdir,
+		   struct dentry *newent, int *res);
+bool fuse_bpf_get_link(struct dentry *dentry, struct inode *inode,
+		       struct delayed_call *done, const char **res);
+bool fuse_bpf_statfs(struct dentry *dentry, struct kstatfs *buf, int *res);
+
+/* bpf_readdir.c */
 
 bool fuse_bpf_opendir(struct inode *inode, struct file *file, int *res);
 bool fuse_bpf_readdir(struct file *file, struct dir_context *ctx, int *res);

@@ -149,12 +149,12 @@ struct fuse_bpf_meta {
 };
 
 /**
- * struct fuse_bpf_lookup_in - the argument of the lookup filters
+ * struct fuse_bpf_name - a name, argument of the filters of name operations
  * @namelen: length of @name, without the NUL
  * @padding: 0
- * @name: the NUL-terminated name looked up
+ * @name: the NUL-terminated name
  */
-struct fuse_bpf_lookup_in {
+struct fuse_bpf_name {
 	__u32	namelen;
 	__u32	padding;
 	char	name[256];

@@ -15,6 +15,8 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
 
 #include <linux/fuse.h>
 #include <liburing.h>
@@ -454,6 +456,175 @@ TEST_F(backing, tree_without_lookups)
 	ASSERT_EQ(0, put_file(btree, "d1/new", "new", 3, 0600));
 	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "d1/new"));
 	EXPECT_EQ(0, td_count(&self->td, FUSE_LOOKUP));
+	close(btree);
+	close(mtree);
+}
+
+/* Open "tree", backed by the daemon at lookup, through the mount and in the
+ * backing directory; from there on every operation is the kernel's.
+ */
+static void open_tree(struct __test_metadata *_metadata, int mfd, int bfd,
+		      struct test_daemon *td, int *mtree, int *btree)
+{
+	ASSERT_EQ(0, mkdirat(bfd, "tree", 0777));
+	*mtree = openat(mfd, "tree", O_PATH | O_DIRECTORY);
+	ASSERT_LE(0, *mtree);
+	*btree = openat(bfd, "tree", O_PATH | O_DIRECTORY);
+	ASSERT_LE(0, *btree);
+	td_reset(td);
+}
+
+/* The daemon requests that mean it took part in a namespace operation. */
+static bool no_namespace_requests(struct __test_metadata *_metadata,
+				  const struct test_daemon *td)
+{
+	static const unsigned int ops[] = {
+		FUSE_LOOKUP, FUSE_MKDIR, FUSE_MKNOD, FUSE_CREATE, FUSE_UNLINK,
+		FUSE_RMDIR, FUSE_RENAME, FUSE_RENAME2, FUSE_LINK, FUSE_SYMLINK,
+		FUSE_READLINK, FUSE_STATFS,
+	};
+	bool none = true;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		if (!td_count(td, ops[i]))
+			continue;
+		TH_LOG("the daemon saw %lu %s", td_count(td, ops[i]),
+		       td_opname(ops[i]));
+		none = false;
+	}
+	return none && no_data_requests(_metadata, td);
+}
+
+TEST_F(backing, mkdir_rmdir_in_backed_dir)
+{
+	int mtree, btree;
+
+	open_tree(_metadata, self->mfd, self->bfd, &self->td, &mtree, &btree);
+	ASSERT_EQ(0, mkdirat(mtree, "sub", 0750));
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "sub"));
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "."));
+	ASSERT_EQ(0, mkdirat(mtree, "sub/deeper", 0700));
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "sub/deeper"));
+	EXPECT_EQ(-1, mkdirat(mtree, "sub", 0750));
+	EXPECT_EQ(EEXIST, errno);
+	EXPECT_EQ(-1, unlinkat(mtree, "sub", AT_REMOVEDIR));
+	EXPECT_EQ(ENOTEMPTY, errno);
+	ASSERT_EQ(0, unlinkat(mtree, "sub/deeper", AT_REMOVEDIR));
+	ASSERT_EQ(0, unlinkat(mtree, "sub", AT_REMOVEDIR));
+	EXPECT_EQ(-1, faccessat(btree, "sub", F_OK, 0));
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "."));
+	EXPECT_TRUE(no_namespace_requests(_metadata, &self->td));
+	close(btree);
+	close(mtree);
+}
+
+TEST_F(backing, create_write_unlink_in_backed_dir)
+{
+	int mtree, btree, fd;
+
+	open_tree(_metadata, self->mfd, self->bfd, &self->td, &mtree, &btree);
+	fd = openat(mtree, "new", O_RDWR | O_CREAT | O_EXCL, 0640);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(DATA_SIZE, write(fd, self->data, DATA_SIZE));
+	EXPECT_EQ(0, close(fd));
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "new"));
+	EXPECT_EQ(DATA_SIZE, get_file(btree, "new", self->buf, DATA_SIZE));
+	EXPECT_EQ(0, memcmp(self->buf, self->data, DATA_SIZE));
+	EXPECT_EQ(-1, openat(mtree, "new", O_RDWR | O_CREAT | O_EXCL, 0640));
+	EXPECT_EQ(EEXIST, errno);
+	ASSERT_EQ(0, mknodat(mtree, "fifo", S_IFIFO | 0600, 0));
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "fifo"));
+	ASSERT_EQ(0, unlinkat(mtree, "new", 0));
+	ASSERT_EQ(0, unlinkat(mtree, "fifo", 0));
+	EXPECT_EQ(-1, faccessat(btree, "new", F_OK, 0));
+	EXPECT_EQ(-1, faccessat(mtree, "new", F_OK, 0));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "."));
+	EXPECT_TRUE(no_namespace_requests(_metadata, &self->td));
+	close(btree);
+	close(mtree);
+}
+
+TEST_F(backing, new_entries_belong_to_the_caller)
+{
+	int mtree, btree, status;
+	struct stat s;
+	pid_t pid;
+
+	open_tree(_metadata, self->mfd, self->bfd, &self->td, &mtree, &btree);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setgid(2345) || setuid(1234))
+			_exit(1);
+		_exit(mkdirat(mtree, "mine", 0700) ||
+		      close(openat(mtree, "mine/file", O_CREAT | O_WRONLY,
+				   0600)) ? 2 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+	ASSERT_EQ(0, fstatat(btree, "mine/file", &s, 0));
+	EXPECT_EQ(1234, s.st_uid);
+	EXPECT_EQ(2345, s.st_gid);
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "mine/file"));
+	close(btree);
+	close(mtree);
+}
+
+TEST_F(backing, symlink_link_rename_in_backed_dir)
+{
+	int mtree, btree, utree;
+	char target[64] = "";
+
+	open_tree(_metadata, self->mfd, self->bfd, &self->td, &mtree, &btree);
+	ASSERT_EQ(0, put_file(btree, "a", "aaa", 3, 0644));
+	ASSERT_EQ(0, put_file(btree, "b", "bb", 2, 0644));
+	ASSERT_EQ(0, symlinkat("a", mtree, "sym"));
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "sym"));
+	EXPECT_EQ(1, readlinkat(mtree, "sym", target, sizeof(target)));
+	EXPECT_EQ('a', target[0]);
+	ASSERT_EQ(0, linkat(mtree, "a", mtree, "a2", 0));
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "a"));
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "a2"));
+	ASSERT_EQ(0, renameat(mtree, "a2", mtree, "c"));
+	EXPECT_EQ(0, faccessat(btree, "c", F_OK, 0));
+	EXPECT_EQ(-1, renameat2(mtree, "c", mtree, "b", RENAME_NOREPLACE));
+	EXPECT_EQ(EEXIST, errno);
+	ASSERT_EQ(0, renameat2(mtree, "c", mtree, "b", RENAME_EXCHANGE));
+	EXPECT_EQ(3, get_file(btree, "b", self->buf, 10));
+	EXPECT_EQ(2, get_file(mtree, "c", self->buf, 10));
+	ASSERT_EQ(0, renameat(mtree, "c", mtree, "b"));
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "b"));
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "a"));
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "."));
+	EXPECT_TRUE(no_namespace_requests(_metadata, &self->td));
+	/* between a backed and an unbacked directory: as across mounts */
+	self->td.ctl->ext_len = 0;
+	ASSERT_EQ(0, mkdirat(self->mfd, "plain", 0755));
+	utree = openat(self->mfd, "plain", O_PATH | O_DIRECTORY);
+	ASSERT_LE(0, utree);
+	EXPECT_EQ(-1, renameat(mtree, "b", utree, "b"));
+	EXPECT_EQ(EXDEV, errno);
+	EXPECT_EQ(-1, linkat(mtree, "b", utree, "b", 0));
+	EXPECT_EQ(EXDEV, errno);
+	close(utree);
+	close(btree);
+	close(mtree);
+}
+
+TEST_F(backing, statfs_is_the_backing_fs)
+{
+	struct statfs m, b;
+	int mtree, btree;
+
+	open_tree(_metadata, self->mfd, self->bfd, &self->td, &mtree, &btree);
+	ASSERT_EQ(0, fstatfs(mtree, &m));
+	ASSERT_EQ(0, fstatfs(btree, &b));
+	EXPECT_EQ(b.f_blocks, m.f_blocks);
+	EXPECT_EQ(b.f_bsize, m.f_bsize);
+	EXPECT_EQ(b.f_files, m.f_files);
+	EXPECT_EQ(0, td_count(&self->td, FUSE_STATFS));
 	close(btree);
 	close(mtree);
 }

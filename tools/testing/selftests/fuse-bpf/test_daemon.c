@@ -821,8 +821,9 @@ int td_start(struct test_daemon *td, const char *backing, const char *mnt,
 	if (fd < 0)
 		return -1;
 	td_mount_options(opts, sizeof(opts), fd);
+	/* other users, for the tests of who owns what */
 	if (flags & TD_BPF)
-		strcat(opts, "," FUSE_BPF_MOUNT_OPTION);
+		strcat(opts, ",allow_other," FUSE_BPF_MOUNT_OPTION);
 	if (mount("test", mnt, type, MS_NOSUID | MS_NODEV, opts)) {
 		err = errno;
 		close(fd);

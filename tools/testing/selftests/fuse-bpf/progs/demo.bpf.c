@@ -16,7 +16,7 @@ __u64 lookups, denied, opens, reads, read_bytes, writes, write_bytes;
 
 SEC("struct_ops/demo_lookup")
 int BPF_PROG(demo_lookup, const struct fuse_bpf_meta *meta,
-	     struct fuse_bpf_lookup_in *in)
+	     struct fuse_bpf_name *in)
 {
 	lookups++;
 	if (in->namelen >= 6 && in->name[0] == 's' && in->name[1] == 'e' &&

@@ -141,7 +141,7 @@ struct fuse_ops daemon_post = {
 /* "names": the name "daemon" is looked up by the daemon. */
 SEC("struct_ops/names_lookup")
 int BPF_PROG(names_lookup, const struct fuse_bpf_meta *meta,
-	     struct fuse_bpf_lookup_in *in)
+	     struct fuse_bpf_name *in)
 {
 	if (in->namelen == 6 && in->name[0] == 'd' && in->name[1] == 'a' &&
 	    in->name[2] == 'e' && in->name[3] == 'm' && in->name[4] == 'o' &&
