@@ -54,6 +54,10 @@ FIXTURE_SETUP(filter)
 		ASSERT_EQ(0, put_file(self->bfd, files[i], self->data,
 				      DATA_SIZE, 0644));
 	ASSERT_EQ(0, mkdirat(self->bfd, "names", 0755));
+	ASSERT_EQ(0, mkdirat(self->bfd, "ns_user", 0755));
+	ASSERT_EQ(0, mkdirat(self->bfd, "ns_deny", 0755));
+	ASSERT_EQ(0, mkdirat(self->bfd, "ns_post", 0755));
+	ASSERT_EQ(0, put_file(self->bfd, "ns_deny/victim", "v", 1, 0644));
 	ASSERT_EQ(0, put_file(self->bfd, "names/daemon", "d", 1, 0644));
 	ASSERT_EQ(0, put_file(self->bfd, "names/kernel", "k", 1, 0644));
 
@@ -246,6 +250,62 @@ TEST_F(filter, lookup_prefilter_forwards_a_name)
 	EXPECT_EQ('d', self->buf[0]);
 	close(bdir);
 	close(mdir);
+}
+
+/* Look directory @name up with the instance of the same name. */
+static int open_filtered_dir(struct __test_metadata *_metadata, int mfd,
+			     struct test_daemon *td, const char *name)
+{
+	int fd;
+
+	td->ctl->ext.ops_action = FUSE_BPF_OPS_NAME;
+	snprintf(td->ctl->ext.ops_name, FUSE_BPF_NAME_LEN, "%s", name);
+	fd = openat(mfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	EXPECT_LE(0, fd);
+	td_reset(td);
+	return fd;
+}
+
+TEST_F(filter, mkdir_sent_to_daemon)
+{
+	int dir = open_filtered_dir(_metadata, self->mfd, &self->td,
+				    "ns_user");
+
+	ASSERT_EQ(0, mkdirat(dir, "by_daemon", 0750));
+	EXPECT_EQ(1, td_count(&self->td, FUSE_MKDIR));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+				    "ns_user/by_daemon"));
+	close(dir);
+}
+
+TEST_F(filter, unlink_denied)
+{
+	int dir = open_filtered_dir(_metadata, self->mfd, &self->td,
+				    "ns_deny");
+
+	EXPECT_EQ(-1, unlinkat(dir, "victim", 0));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(1, get_file(self->bfd, "ns_deny/victim", self->buf, 10));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_UNLINK));
+	close(dir);
+}
+
+TEST_F(filter, rmdir_postfilter_changes_result)
+{
+	int dir = open_filtered_dir(_metadata, self->mfd, &self->td,
+				    "ns_post");
+
+	ASSERT_EQ(0, mkdirat(dir, "full", 0750));
+	ASSERT_EQ(0, put_file(self->bfd, "ns_post/full/f", "f", 1, 0644));
+	EXPECT_EQ(-1, unlinkat(dir, "full", AT_REMOVEDIR));
+	EXPECT_EQ(EEXIST, errno);
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+				    "ns_post/full"));
+	ASSERT_EQ(0, unlinkat(dir, "full/f", 0));
+	EXPECT_EQ(0, unlinkat(dir, "full", AT_REMOVEDIR));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_MKDIR));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_RMDIR));
+	close(dir);
 }
 
 TEST_F(filter, instance_gone_then_back)

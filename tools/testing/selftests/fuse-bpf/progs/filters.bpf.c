@@ -7,7 +7,10 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
+#define EPERM 1
 #define EACCES 13
+#define EEXIST 17
+#define ENOTEMPTY 39
 
 char _license[] SEC("license") = "GPL";
 
@@ -154,4 +157,46 @@ SEC(".struct_ops.link")
 struct fuse_ops names = {
 	.lookup_prefilter = (void *)names_lookup,
 	.name = "names",
+};
+
+/* "ns_user": mkdir goes to the daemon. */
+SEC("struct_ops/user_mkdir")
+int BPF_PROG(user_mkdir, const struct fuse_bpf_meta *meta,
+	     struct fuse_mkdir_in *in, struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_USER;
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops ns_user = {
+	.mkdir_prefilter = (void *)user_mkdir,
+	.name = "ns_user",
+};
+
+/* "ns_deny": nothing can be unlinked. */
+SEC("struct_ops/deny_unlink")
+int BPF_PROG(deny_unlink, const struct fuse_bpf_meta *meta,
+	     struct fuse_bpf_name *name)
+{
+	return -EPERM;
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops ns_deny = {
+	.unlink_prefilter = (void *)deny_unlink,
+	.name = "ns_deny",
+};
+
+/* "ns_post": rmdir of a non-empty directory says EEXIST (POSIX allows). */
+SEC("struct_ops/eexist_rmdir")
+int BPF_PROG(eexist_rmdir, const struct fuse_bpf_meta *meta,
+	     const struct fuse_bpf_name *name, int ret)
+{
+	return ret == -ENOTEMPTY ? -EEXIST : ret;
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops ns_post = {
+	.rmdir_postfilter = (void *)eexist_rmdir,
+	.name = "ns_post",
 };
