@@ -575,6 +575,93 @@ bool fuse_bpf_fsync(struct file *file, loff_t start, loff_t end,
 	return true;
 }
 
+/**
+ * fuse_bpf_fallocate - fallocate on a backed file
+ * @file: the file
+ * @mode: FALLOC_FL_*
+ * @offset: start
+ * @length: length
+ * @res: the result, if this returns true
+ *
+ * Return: false if the fallocate goes to the daemon.
+ */
+bool fuse_bpf_fallocate(struct file *file, int mode, loff_t offset,
+			loff_t length, long *res)
+{
+	struct inode *inode = file_inode(file);
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	struct fuse_file *ff = file->private_data;
+	struct fuse_fallocate_in in = {
+		.fh = ff->fh, .offset = offset, .length = length, .mode = mode,
+	};
+	const struct cred *old_cred;
+	struct fuse_bpf_meta meta;
+	int ret;
+
+	if (!fbi)
+		return false;
+	fuse_bpf_meta_init(&meta, inode, FUSE_FALLOCATE);
+	ret = fuse_bpf_pre(fbi, fallocate, inode, &meta, &in);
+	if (ret == FUSE_BPF_USER)
+		return false;
+	*res = ret;
+	if (ret < 0)
+		return true;
+	inode_lock(inode);
+	*res = file_remove_privs(file);
+	if (!*res) {
+		old_cred = override_creds(fbi->cred);
+		*res = vfs_fallocate(ff->passthrough, mode, offset, length);
+		revert_creds(old_cred);
+	}
+	fuse_bpf_copyattr(inode);
+	inode_unlock(inode);
+	*res = fuse_bpf_post(fbi->filter, fallocate, ret, inode, (int)*res,
+			     &meta, &in);
+	return true;
+}
+
+/**
+ * fuse_bpf_lseek - SEEK_DATA and SEEK_HOLE on a backed file
+ * @file: the file
+ * @offset: where to start
+ * @whence: SEEK_DATA or SEEK_HOLE
+ * @res: the new position or an error, if this returns true
+ *
+ * Return: false if the lseek goes to the daemon.
+ */
+bool fuse_bpf_lseek(struct file *file, loff_t offset, int whence,
+		    loff_t *res)
+{
+	struct inode *inode = file_inode(file);
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	struct fuse_file *ff = file->private_data;
+	struct fuse_lseek_in in = {
+		.fh = ff->fh, .offset = offset, .whence = whence,
+	};
+	const struct cred *old_cred;
+	struct fuse_bpf_meta meta;
+	int ret;
+
+	if (!fbi)
+		return false;
+	fuse_bpf_meta_init(&meta, inode, FUSE_LSEEK);
+	ret = fuse_bpf_pre(fbi, lseek, inode, &meta, &in);
+	if (ret == FUSE_BPF_USER)
+		return false;
+	*res = ret;
+	if (ret < 0)
+		return true;
+	old_cred = override_creds(fbi->cred);
+	*res = vfs_llseek(ff->passthrough, offset, whence);
+	revert_creds(old_cred);
+	*res = fuse_bpf_post(fbi->filter, lseek, ret, inode, (s64)*res, &meta,
+			     &in);
+	if (*res >= 0)
+		*res = vfs_setpos(file, *res, inode->i_sb->s_maxbytes);
+	return true;
+}
+
 int fuse_bpf_file_init(void)
 {
 	fuse_bpf_aio_cachep = KMEM_CACHE(fuse_bpf_aio, SLAB_HWCACHE_ALIGN);

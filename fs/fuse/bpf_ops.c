@@ -447,6 +447,31 @@ static int fuse_ops__link_postfilter(const struct fuse_bpf_meta *meta,
 	return ret;
 }
 
+static int fuse_ops__fallocate_prefilter(const struct fuse_bpf_meta *meta,
+					 struct fuse_fallocate_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__fallocate_postfilter(const struct fuse_bpf_meta *meta,
+					  const struct fuse_fallocate_in *in,
+					  int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__lseek_prefilter(const struct fuse_bpf_meta *meta,
+				     struct fuse_lseek_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static s64 fuse_ops__lseek_postfilter(const struct fuse_bpf_meta *meta,
+				      const struct fuse_lseek_in *in, s64 ret)
+{
+	return ret;
+}
+
 static struct fuse_ops fuse_bpf_cfi_stubs = {
 	.lookup_prefilter = fuse_ops__lookup_prefilter,
 	.lookup_postfilter = fuse_ops__lookup_postfilter,
@@ -482,6 +507,10 @@ static struct fuse_ops fuse_bpf_cfi_stubs = {
 	.rename_postfilter = fuse_ops__rename_postfilter,
 	.link_prefilter = fuse_ops__link_prefilter,
 	.link_postfilter = fuse_ops__link_postfilter,
+	.fallocate_prefilter = fuse_ops__fallocate_prefilter,
+	.fallocate_postfilter = fuse_ops__fallocate_postfilter,
+	.lseek_prefilter = fuse_ops__lseek_prefilter,
+	.lseek_postfilter = fuse_ops__lseek_postfilter,
 };
 
 static struct bpf_struct_ops fuse_bpf_struct_ops = {

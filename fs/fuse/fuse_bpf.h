@@ -65,6 +65,10 @@ struct fuse_mount;
  * @rename_postfilter: gets the result of the backing rename
  * @link_prefilter: link into a backed directory
  * @link_postfilter: gets the result of the backing link
+ * @fallocate_prefilter: fallocate, all modes the backing file system has
+ * @fallocate_postfilter: gets the result of the backing fallocate
+ * @lseek_prefilter: lseek with SEEK_DATA or SEEK_HOLE
+ * @lseek_postfilter: gets the offset found or the error
  * @name: the instance's name in the registry, NUL-terminated
  *
  * A prefilter returns an enum fuse_bpf_result or a negative errno and may
@@ -155,6 +159,15 @@ struct fuse_ops {
 	int (*link_postfilter)(const struct fuse_bpf_meta *meta,
 			       const struct fuse_link_in *in,
 			       const struct fuse_bpf_name *name, int ret);
+	int (*fallocate_prefilter)(const struct fuse_bpf_meta *meta,
+				   struct fuse_fallocate_in *in);
+	int (*fallocate_postfilter)(const struct fuse_bpf_meta *meta,
+				    const struct fuse_fallocate_in *in,
+				    int ret);
+	int (*lseek_prefilter)(const struct fuse_bpf_meta *meta,
+			       struct fuse_lseek_in *in);
+	s64 (*lseek_postfilter)(const struct fuse_bpf_meta *meta,
+				const struct fuse_lseek_in *in, s64 ret);
 	char name[FUSE_BPF_NAME_LEN];
 };
 
@@ -334,6 +347,10 @@ bool fuse_bpf_mmap(struct file *file, struct vm_area_struct *vma, int *res);
 bool fuse_bpf_flush(struct file *file, fl_owner_t id, int *res);
 bool fuse_bpf_fsync(struct file *file, loff_t start, loff_t end,
 		    int datasync, int *res);
+bool fuse_bpf_fallocate(struct file *file, int mode, loff_t offset,
+			loff_t length, long *res);
+bool fuse_bpf_lseek(struct file *file, loff_t offset, int whence,
+		    loff_t *res);
 
 /* bpf_dir.c */
 

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -627,6 +628,69 @@ TEST_F(backing, statfs_is_the_backing_fs)
 	EXPECT_EQ(0, td_count(&self->td, FUSE_STATFS));
 	close(btree);
 	close(mtree);
+}
+
+/* The same call through the mount and on the backing: result and errno. */
+#define SAME_RESULT(mcall, bcall)					\
+	do {								\
+		long __m = (mcall), __me = __m < 0 ? errno : 0;		\
+		long __b = (bcall), __be = __b < 0 ? errno : 0;		\
+									\
+		EXPECT_EQ(__b, __m);					\
+		EXPECT_EQ(__be, __me);					\
+	} while (0)
+
+TEST_F(backing, fallocate_modes)
+{
+	static const int modes[] = {
+		0, FALLOC_FL_KEEP_SIZE,
+		FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		FALLOC_FL_ZERO_RANGE, FALLOC_FL_COLLAPSE_RANGE,
+	};
+	int fd = open_file(_metadata, self->mfd, &self->td, O_RDWR);
+	int twin, bfd;
+	size_t i;
+
+	ASSERT_EQ(0, put_file(self->bfd, "twin", self->data, DATA_SIZE,
+			      0644));
+	twin = openat(self->bfd, "twin", O_RDWR);
+	ASSERT_LE(0, twin);
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		SAME_RESULT(fallocate(fd, modes[i], 4096, 8192 * (i + 1)),
+			    fallocate(twin, modes[i], 4096, 8192 * (i + 1)));
+		EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+					    "file"));
+	}
+	ASSERT_EQ(DATA_SIZE, pread(fd, self->buf, DATA_SIZE, 0));
+	bfd = openat(self->bfd, "twin", O_RDONLY);
+	ASSERT_EQ(DATA_SIZE, pread(bfd, self->data, DATA_SIZE, 0));
+	EXPECT_EQ(0, memcmp(self->buf, self->data, DATA_SIZE));
+	close(bfd);
+	close(twin);
+	EXPECT_EQ(0, close(fd));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_FALLOCATE));
+	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
+}
+
+TEST_F(backing, seek_data_and_holes)
+{
+	int fd = open_file(_metadata, self->mfd, &self->td, O_RDWR);
+	int bfd = openat(self->bfd, "file", O_RDONLY);
+	off_t off;
+
+	ASSERT_LE(0, bfd);
+	ASSERT_EQ(4, pwrite(fd, "data", 4, 1 << 20));
+	for (off = 0; off < (1 << 20) + 8192; off += 4096) {
+		SAME_RESULT(lseek(fd, off, SEEK_DATA), lseek(bfd, off, SEEK_DATA));
+		SAME_RESULT(lseek(fd, off, SEEK_HOLE), lseek(bfd, off, SEEK_HOLE));
+	}
+	/* the position moved where the backing's lseek said */
+	EXPECT_EQ(lseek(bfd, 20000, SEEK_DATA), lseek(fd, 20000, SEEK_DATA));
+	EXPECT_EQ(lseek(bfd, 0, SEEK_CUR), lseek(fd, 0, SEEK_CUR));
+	close(bfd);
+	EXPECT_EQ(0, close(fd));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_LSEEK));
+	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
 }
 
 TEST_HARNESS_MAIN
