@@ -458,8 +458,10 @@ bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
  * @newent: the new, negative, entry
  * @res: the result, if this returns true
  *
- * A link between a backed inode and an unbacked directory, or the
- * reverse, fails with EXDEV, as across file systems.
+ * A link of a kernel-only node into an unbacked directory, or of an
+ * unbacked inode into a backed directory, fails with EXDEV, as across
+ * file systems; a daemon-known node links into an unbacked directory
+ * through the daemon.
  *
  * Return: false if the operation goes to the daemon.
  */
@@ -477,9 +479,9 @@ bool fuse_bpf_link(struct dentry *entry, struct inode *newdir,
 	int ret;
 
 	if (!nfbi) {
-		/* a backed inode into an unbacked directory */
+		/* the daemon cannot link what it does not know */
 		*res = -EXDEV;
-		return fbi != NULL;
+		return fuse_bpf_nodeid_is_kernel(get_node_id(inode));
 	}
 	*res = fuse_bpf_name_set(&name, &newent->d_name);
 	if (*res)
