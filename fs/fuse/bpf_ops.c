@@ -472,6 +472,62 @@ static s64 fuse_ops__lseek_postfilter(const struct fuse_bpf_meta *meta,
 	return ret;
 }
 
+static int fuse_ops__getxattr_prefilter(const struct fuse_bpf_meta *meta,
+					struct fuse_getxattr_in *in,
+					struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__getxattr_postfilter(const struct fuse_bpf_meta *meta,
+					 const struct fuse_getxattr_in *in,
+					 const struct fuse_bpf_name *name,
+					 int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__setxattr_prefilter(const struct fuse_bpf_meta *meta,
+					struct fuse_setxattr_in *in,
+					struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__setxattr_postfilter(const struct fuse_bpf_meta *meta,
+					 const struct fuse_setxattr_in *in,
+					 const struct fuse_bpf_name *name,
+					 int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__listxattr_prefilter(const struct fuse_bpf_meta *meta,
+					 struct fuse_getxattr_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__listxattr_postfilter(const struct fuse_bpf_meta *meta,
+					  const struct fuse_getxattr_in *in,
+					  int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__removexattr_prefilter(const struct fuse_bpf_meta *meta,
+					   struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__removexattr_postfilter(const struct fuse_bpf_meta *meta,
+					    const struct fuse_bpf_name *name,
+					    int ret)
+{
+	return ret;
+}
+
 static struct fuse_ops fuse_bpf_cfi_stubs = {
 	.lookup_prefilter = fuse_ops__lookup_prefilter,
 	.lookup_postfilter = fuse_ops__lookup_postfilter,
@@ -511,6 +567,14 @@ static struct fuse_ops fuse_bpf_cfi_stubs = {
 	.fallocate_postfilter = fuse_ops__fallocate_postfilter,
 	.lseek_prefilter = fuse_ops__lseek_prefilter,
 	.lseek_postfilter = fuse_ops__lseek_postfilter,
+	.getxattr_prefilter = fuse_ops__getxattr_prefilter,
+	.getxattr_postfilter = fuse_ops__getxattr_postfilter,
+	.setxattr_prefilter = fuse_ops__setxattr_prefilter,
+	.setxattr_postfilter = fuse_ops__setxattr_postfilter,
+	.listxattr_prefilter = fuse_ops__listxattr_prefilter,
+	.listxattr_postfilter = fuse_ops__listxattr_postfilter,
+	.removexattr_prefilter = fuse_ops__removexattr_prefilter,
+	.removexattr_postfilter = fuse_ops__removexattr_postfilter,
 };
 
 static struct bpf_struct_ops fuse_bpf_struct_ops = {

@@ -20,6 +20,7 @@
 #include "../../include/uapi/linux/fuse_bpf.h"
 
 struct fuse_args;
+struct posix_acl;
 struct fuse_conn;
 struct fuse_inode;
 struct fuse_mount;
@@ -69,6 +70,14 @@ struct fuse_mount;
  * @fallocate_postfilter: gets the result of the backing fallocate
  * @lseek_prefilter: lseek with SEEK_DATA or SEEK_HOLE
  * @lseek_postfilter: gets the offset found or the error
+ * @getxattr_prefilter: getxattr, and reading a POSIX ACL by its xattr name
+ * @getxattr_postfilter: gets the size read or the error
+ * @setxattr_prefilter: setxattr, and setting or removing a POSIX ACL
+ * @setxattr_postfilter: gets the result of the backing setxattr
+ * @listxattr_prefilter: listxattr
+ * @listxattr_postfilter: gets the size of the list or the error
+ * @removexattr_prefilter: removexattr
+ * @removexattr_postfilter: gets the result of the backing removexattr
  * @name: the instance's name in the registry, NUL-terminated
  *
  * A prefilter returns an enum fuse_bpf_result or a negative errno and may
@@ -168,6 +177,28 @@ struct fuse_ops {
 			       struct fuse_lseek_in *in);
 	s64 (*lseek_postfilter)(const struct fuse_bpf_meta *meta,
 				const struct fuse_lseek_in *in, s64 ret);
+	int (*getxattr_prefilter)(const struct fuse_bpf_meta *meta,
+				  struct fuse_getxattr_in *in,
+				  struct fuse_bpf_name *name);
+	int (*getxattr_postfilter)(const struct fuse_bpf_meta *meta,
+				   const struct fuse_getxattr_in *in,
+				   const struct fuse_bpf_name *name, int ret);
+	int (*setxattr_prefilter)(const struct fuse_bpf_meta *meta,
+				  struct fuse_setxattr_in *in,
+				  struct fuse_bpf_name *name);
+	int (*setxattr_postfilter)(const struct fuse_bpf_meta *meta,
+				   const struct fuse_setxattr_in *in,
+				   const struct fuse_bpf_name *name, int ret);
+	int (*listxattr_prefilter)(const struct fuse_bpf_meta *meta,
+				   struct fuse_getxattr_in *in);
+	int (*listxattr_postfilter)(const struct fuse_bpf_meta *meta,
+				    const struct fuse_getxattr_in *in,
+				    int ret);
+	int (*removexattr_prefilter)(const struct fuse_bpf_meta *meta,
+				     struct fuse_bpf_name *name);
+	int (*removexattr_postfilter)(const struct fuse_bpf_meta *meta,
+				      const struct fuse_bpf_name *name,
+				      int ret);
 	char name[FUSE_BPF_NAME_LEN];
 };
 
@@ -370,6 +401,19 @@ bool fuse_bpf_link(struct dentry *entry, struct inode *newdir,
 bool fuse_bpf_get_link(struct dentry *dentry, struct inode *inode,
 		       struct delayed_call *done, const char **res);
 bool fuse_bpf_statfs(struct dentry *dentry, struct kstatfs *buf, int *res);
+
+/* bpf_xattr.c */
+
+bool fuse_bpf_getxattr(struct inode *inode, const char *name, void *value,
+		       size_t size, ssize_t *res);
+bool fuse_bpf_setxattr(struct inode *inode, const char *name,
+		       const void *value, size_t size, int flags, int *res);
+bool fuse_bpf_listxattr(struct inode *inode, char *list, size_t size,
+			ssize_t *res);
+bool fuse_bpf_get_acl(struct inode *inode, struct dentry *dentry, int type,
+		      struct posix_acl **res);
+bool fuse_bpf_set_acl(struct dentry *dentry, struct posix_acl *acl, int type,
+		      int *res);
 
 /* bpf_readdir.c */
 

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include <sys/uio.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 
 #include <linux/fuse.h>
 #include <liburing.h>
@@ -691,6 +693,71 @@ TEST_F(backing, seek_data_and_holes)
 	EXPECT_EQ(0, close(fd));
 	EXPECT_EQ(0, td_count(&self->td, FUSE_LSEEK));
 	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
+}
+
+TEST_F(backing, xattrs)
+{
+	char path[128], bpath[128], val[64], list[256];
+	ssize_t n;
+
+	ASSERT_EQ(0, fstatat(self->mfd, "file", &(struct stat){}, 0));
+	td_reset(&self->td);
+	snprintf(path, sizeof(path), "%s/file", self->mnt);
+	snprintf(bpath, sizeof(bpath), "%s/file", self->backing);
+	ASSERT_EQ(0, setxattr(path, "user.colour", "blue", 4, XATTR_CREATE));
+	EXPECT_EQ(-1, setxattr(path, "user.colour", "red", 3, XATTR_CREATE));
+	EXPECT_EQ(EEXIST, errno);
+	ASSERT_EQ(0, setxattr(path, "trusted.t", "tt", 2, 0));
+	EXPECT_EQ(4, getxattr(bpath, "user.colour", val, sizeof(val)));
+	EXPECT_EQ(0, memcmp(val, "blue", 4));
+	EXPECT_EQ(4, getxattr(path, "user.colour", val, sizeof(val)));
+	EXPECT_EQ(4, getxattr(path, "user.colour", NULL, 0));
+	EXPECT_EQ(-1, getxattr(path, "user.none", val, sizeof(val)));
+	EXPECT_EQ(ENODATA, errno);
+	n = listxattr(path, list, sizeof(list));
+	EXPECT_EQ(listxattr(bpath, val, 0), n);
+	EXPECT_EQ(0, removexattr(path, "user.colour"));
+	EXPECT_EQ(-1, getxattr(bpath, "user.colour", val, sizeof(val)));
+	EXPECT_EQ(ENODATA, errno);
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_SETXATTR));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_GETXATTR));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_LISTXATTR));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_REMOVEXATTR));
+}
+
+TEST_F(backing, posix_acl)
+{
+	/* user::rw- user:1234:r-- group::r-- mask::r-- other::--- */
+	static const struct {
+		uint32_t version;
+		struct { uint16_t tag, perm; uint32_t id; } e[5];
+	} acl = { 2, {
+		{ 0x01, 6, -1 }, { 0x02, 4, 1234 }, { 0x04, 4, -1 },
+		{ 0x10, 4, -1 }, { 0x20, 0, -1 },
+	} };
+	char path[128], bpath[128], val[128];
+
+	ASSERT_EQ(0, fstatat(self->mfd, "file", &(struct stat){}, 0));
+	td_reset(&self->td);
+	snprintf(path, sizeof(path), "%s/file", self->mnt);
+	snprintf(bpath, sizeof(bpath), "%s/file", self->backing);
+	ASSERT_EQ(0, setxattr(path, "system.posix_acl_access", &acl,
+			      sizeof(acl), 0));
+	EXPECT_EQ(sizeof(acl), getxattr(bpath, "system.posix_acl_access",
+					val, sizeof(val)));
+	EXPECT_EQ(0, memcmp(val, &acl, sizeof(acl)));
+	EXPECT_EQ(sizeof(acl), getxattr(path, "system.posix_acl_access",
+					val, sizeof(val)));
+	EXPECT_EQ(0, memcmp(val, &acl, sizeof(acl)));
+	/* the ACL set the mode's group bits to the mask */
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	EXPECT_EQ(0, removexattr(path, "system.posix_acl_access"));
+	EXPECT_EQ(-1, getxattr(bpath, "system.posix_acl_access", val,
+			       sizeof(val)));
+	EXPECT_EQ(ENODATA, errno);
+	EXPECT_EQ(0, td_count(&self->td, FUSE_SETXATTR));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_GETXATTR));
 }
 
 TEST_HARNESS_MAIN

@@ -14,6 +14,7 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 
 #include <bpf/libbpf.h>
 #include <liburing.h>
@@ -278,13 +279,19 @@ TEST_F(filter, mkdir_sent_to_daemon)
 	close(dir);
 }
 
-TEST_F(filter, unlink_denied)
+TEST_F(filter, unlink_and_setxattr_denied)
 {
 	int dir = open_filtered_dir(_metadata, self->mfd, &self->td,
 				    "ns_deny");
+	char path[128];
 
 	EXPECT_EQ(-1, unlinkat(dir, "victim", 0));
 	EXPECT_EQ(EPERM, errno);
+	/* the children inherit the filter */
+	snprintf(path, sizeof(path), "%s/ns_deny/victim", self->mnt);
+	EXPECT_EQ(-1, setxattr(path, "user.x", "x", 1, 0));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(0, td_count(&self->td, FUSE_SETXATTR));
 	EXPECT_EQ(1, get_file(self->bfd, "ns_deny/victim", self->buf, 10));
 	EXPECT_EQ(0, td_count(&self->td, FUSE_UNLINK));
 	close(dir);

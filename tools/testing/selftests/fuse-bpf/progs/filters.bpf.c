@@ -173,7 +173,7 @@ struct fuse_ops ns_user = {
 	.name = "ns_user",
 };
 
-/* "ns_deny": nothing can be unlinked. */
+/* "ns_deny": nothing can be unlinked, */
 SEC("struct_ops/deny_unlink")
 int BPF_PROG(deny_unlink, const struct fuse_bpf_meta *meta,
 	     struct fuse_bpf_name *name)
@@ -181,9 +181,18 @@ int BPF_PROG(deny_unlink, const struct fuse_bpf_meta *meta,
 	return -EPERM;
 }
 
+/* and no xattr can be set */
+SEC("struct_ops/deny_setxattr")
+int BPF_PROG(deny_setxattr, const struct fuse_bpf_meta *meta,
+	     struct fuse_setxattr_in *in, struct fuse_bpf_name *name)
+{
+	return -EPERM;
+}
+
 SEC(".struct_ops.link")
 struct fuse_ops ns_deny = {
 	.unlink_prefilter = (void *)deny_unlink,
+	.setxattr_prefilter = (void *)deny_setxattr,
 	.name = "ns_deny",
 };
 
