@@ -662,6 +662,84 @@ bool fuse_bpf_lseek(struct file *file, loff_t offset, int whence,
 	return true;
 }
 
+/**
+ * fuse_bpf_copy_file_range - copy_file_range involving a backed file
+ * @in: the source
+ * @pos_in: where in @in
+ * @out: the destination
+ * @pos_out: where in @out
+ * @len: how much
+ * @flags: 0
+ * @res: the bytes copied or an error, if this returns true
+ *
+ * Between backed files on one backing file system, the backing copies
+ * (reflinks, server-side copy); otherwise -EXDEV sends the caller to the
+ * generic splice copy, which goes through read_iter and write_iter. The
+ * source's filter decides.
+ *
+ * Return: false if neither file is backed, or the filter forwards it.
+ */
+bool fuse_bpf_copy_file_range(struct file *in, loff_t pos_in,
+			      struct file *out, loff_t pos_out, size_t len,
+			      unsigned int flags, ssize_t *res)
+{
+	struct inode *inode_in = file_inode(in), *inode_out = file_inode(out);
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode_in);
+	struct fuse_bpf_inode *fbo = fuse_bpf_inode(inode_out);
+	struct fuse_file *ff_in = in->private_data;
+	struct fuse_file *ff_out = out->private_data;
+	struct fuse_copy_file_range_in arg = {
+		.fh_in = ff_in->fh, .off_in = pos_in,
+		.nodeid_out = get_node_id(inode_out), .fh_out = ff_out->fh,
+		.off_out = pos_out, .len = len, .flags = flags,
+	};
+	const struct cred *old_cred;
+	struct fuse_bpf_meta meta;
+	int ret;
+
+	if (!fbi && !fbo)
+		return false;
+	*res = -EXDEV;
+	if (!fbi || !fbo)
+		return true;
+	fuse_bpf_meta_init(&meta, inode_in, FUSE_COPY_FILE_RANGE);
+	ret = fuse_bpf_pre(fbi, copy_file_range, inode_in, &meta, &arg);
+	if (ret == FUSE_BPF_USER)
+		return false;
+	*res = ret;
+	if (ret < 0)
+		return true;
+	inode_lock(inode_out);
+	*res = file_remove_privs(out);
+	if (!*res) {
+		old_cred = override_creds(fbo->cred);
+		*res = vfs_copy_file_range(ff_in->passthrough, pos_in,
+					   ff_out->passthrough, pos_out, len,
+					   flags);
+		revert_creds(old_cred);
+	}
+	fuse_bpf_copyattr(inode_out);
+	inode_unlock(inode_out);
+	*res = fuse_bpf_post(fbi->filter, copy_file_range, ret, inode_in,
+			     (s64)*res, &meta, &arg);
+	return true;
+}
+
+/**
+ * fuse_bpf_local_locks - whether @inode's locks are the kernel's own
+ * @inode: a FUSE inode
+ *
+ * The daemon does not know kernel-only nodes, and the backing's locks are
+ * not the caller's to take: the POSIX and flock locks of a backed file are
+ * local, as in FUSE for daemons without lock support.
+ *
+ * Return: true if @inode is backed.
+ */
+bool fuse_bpf_local_locks(struct inode *inode)
+{
+	return fuse_bpf_inode(inode);
+}
+
 int fuse_bpf_file_init(void)
 {
 	fuse_bpf_aio_cachep = KMEM_CACHE(fuse_bpf_aio, SLAB_HWCACHE_ALIGN);

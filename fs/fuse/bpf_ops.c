@@ -528,6 +528,21 @@ static int fuse_ops__removexattr_postfilter(const struct fuse_bpf_meta *meta,
 	return ret;
 }
 
+static int
+fuse_ops__copy_file_range_prefilter(const struct fuse_bpf_meta *meta,
+				    struct fuse_copy_file_range_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static s64
+fuse_ops__copy_file_range_postfilter(const struct fuse_bpf_meta *meta,
+				     const struct fuse_copy_file_range_in *in,
+				     s64 ret)
+{
+	return ret;
+}
+
 static struct fuse_ops fuse_bpf_cfi_stubs = {
 	.lookup_prefilter = fuse_ops__lookup_prefilter,
 	.lookup_postfilter = fuse_ops__lookup_postfilter,
@@ -575,6 +590,8 @@ static struct fuse_ops fuse_bpf_cfi_stubs = {
 	.listxattr_postfilter = fuse_ops__listxattr_postfilter,
 	.removexattr_prefilter = fuse_ops__removexattr_prefilter,
 	.removexattr_postfilter = fuse_ops__removexattr_postfilter,
+	.copy_file_range_prefilter = fuse_ops__copy_file_range_prefilter,
+	.copy_file_range_postfilter = fuse_ops__copy_file_range_postfilter,
 };
 
 static struct bpf_struct_ops fuse_bpf_struct_ops = {

@@ -78,6 +78,9 @@ struct fuse_mount;
  * @listxattr_postfilter: gets the size of the list or the error
  * @removexattr_prefilter: removexattr
  * @removexattr_postfilter: gets the result of the backing removexattr
+ * @copy_file_range_prefilter: copy_file_range from a backed file (the
+ *	source's filter decides)
+ * @copy_file_range_postfilter: gets the bytes copied or the error
  * @name: the instance's name in the registry, NUL-terminated
  *
  * A prefilter returns an enum fuse_bpf_result or a negative errno and may
@@ -199,6 +202,11 @@ struct fuse_ops {
 	int (*removexattr_postfilter)(const struct fuse_bpf_meta *meta,
 				      const struct fuse_bpf_name *name,
 				      int ret);
+	int (*copy_file_range_prefilter)(const struct fuse_bpf_meta *meta,
+					 struct fuse_copy_file_range_in *in);
+	s64 (*copy_file_range_postfilter)(const struct fuse_bpf_meta *meta,
+					  const struct fuse_copy_file_range_in *in,
+					  s64 ret);
 	char name[FUSE_BPF_NAME_LEN];
 };
 
@@ -382,6 +390,10 @@ bool fuse_bpf_fallocate(struct file *file, int mode, loff_t offset,
 			loff_t length, long *res);
 bool fuse_bpf_lseek(struct file *file, loff_t offset, int whence,
 		    loff_t *res);
+bool fuse_bpf_copy_file_range(struct file *in, loff_t pos_in,
+			      struct file *out, loff_t pos_out, size_t len,
+			      unsigned int flags, ssize_t *res);
+bool fuse_bpf_local_locks(struct inode *inode);
 
 /* bpf_dir.c */
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -758,6 +759,76 @@ TEST_F(backing, posix_acl)
 	EXPECT_EQ(ENODATA, errno);
 	EXPECT_EQ(0, td_count(&self->td, FUSE_SETXATTR));
 	EXPECT_EQ(0, td_count(&self->td, FUSE_GETXATTR));
+}
+
+TEST_F(backing, posix_and_flock_locks)
+{
+	int fd = open_file(_metadata, self->mfd, &self->td, O_RDWR);
+	struct flock fl = {
+		.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 10,
+		.l_len = 20,
+	};
+	int status, fd2;
+	pid_t pid;
+
+	ASSERT_EQ(0, fcntl(fd, F_SETLK, &fl));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct flock t = fl;
+
+		/* another process sees the lock and cannot take it */
+		if (fcntl(fd, F_GETLK, &t) || t.l_type != F_WRLCK ||
+		    t.l_pid != getppid())
+			_exit(1);
+		_exit(fcntl(fd, F_SETLK, &fl) == -1 &&
+		      (errno == EAGAIN || errno == EACCES) ? 0 : 2);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+	ASSERT_EQ(0, flock(fd, LOCK_EX));
+	fd2 = openat(self->mfd, "file", O_RDONLY);
+	ASSERT_LE(0, fd2);
+	EXPECT_EQ(-1, flock(fd2, LOCK_EX | LOCK_NB));
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	EXPECT_EQ(0, flock(fd, LOCK_UN));
+	EXPECT_EQ(0, flock(fd2, LOCK_EX | LOCK_NB));
+	close(fd2);
+	EXPECT_EQ(0, close(fd));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_GETLK));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_SETLK));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_SETLKW));
+}
+
+TEST_F(backing, copy_file_range)
+{
+	int in = open_file(_metadata, self->mfd, &self->td, O_RDONLY);
+	int out, plain;
+	loff_t off_in = 100, off_out = 0;
+
+	ASSERT_EQ(0, put_file(self->bfd, "dst", "", 0, 0644));
+	out = openat(self->mfd, "dst", O_RDWR);
+	ASSERT_LE(0, out);
+	/* backed to backed: the backing copies */
+	ASSERT_EQ(5000, copy_file_range(in, &off_in, out, &off_out, 5000, 0));
+	ASSERT_EQ(5000, get_file(self->bfd, "dst", self->buf, DATA_SIZE));
+	EXPECT_EQ(0, memcmp(self->buf, self->data + 100, 5000));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "dst"));
+	/* backed to a plain FUSE file: the generic copy */
+	self->td.ctl->ext_len = 0;
+	ASSERT_EQ(0, put_file(self->bfd, "plain", "", 0, 0644));
+	plain = openat(self->mfd, "plain", O_RDWR);
+	ASSERT_LE(0, plain);
+	off_in = 0;
+	off_out = 0;
+	ASSERT_EQ(3000, copy_file_range(in, &off_in, plain, &off_out, 3000,
+					0));
+	ASSERT_EQ(3000, get_file(self->bfd, "plain", self->buf, DATA_SIZE));
+	EXPECT_EQ(0, memcmp(self->buf, self->data, 3000));
+	close(plain);
+	close(out);
+	EXPECT_EQ(0, close(in));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_COPY_FILE_RANGE));
 }
 
 TEST_HARNESS_MAIN
