@@ -431,6 +431,10 @@ bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
 	fuse_bpf_meta_init(&meta, olddir, FUSE_RENAME2);
 	ret = fuse_bpf_pre(ofbi, rename, olddir, &meta, &in, &oldname,
 			   &newname);
+	/* the request would name the target directory to the daemon */
+	if (ret == FUSE_BPF_USER &&
+	    fuse_bpf_nodeid_is_kernel(get_node_id(newdir)))
+		ret = -EIO;
 	if (ret == FUSE_BPF_USER)
 		return false;
 	*res = ret;
@@ -488,6 +492,10 @@ bool fuse_bpf_link(struct dentry *entry, struct inode *newdir,
 		return true;
 	fuse_bpf_meta_init(&meta, newdir, FUSE_LINK);
 	ret = fuse_bpf_pre(nfbi, link, newdir, &meta, &in, &name);
+	/* the request would name the inode to the daemon */
+	if (ret == FUSE_BPF_USER &&
+	    fuse_bpf_nodeid_is_kernel(get_node_id(inode)))
+		ret = -EIO;
 	if (ret == FUSE_BPF_USER)
 		return false;
 	*res = ret;

@@ -704,6 +704,10 @@ bool fuse_bpf_copy_file_range(struct file *in, loff_t pos_in,
 		return true;
 	fuse_bpf_meta_init(&meta, inode_in, FUSE_COPY_FILE_RANGE);
 	ret = fuse_bpf_pre(fbi, copy_file_range, inode_in, &meta, &arg);
+	/* the request would name the destination to the daemon */
+	if (ret == FUSE_BPF_USER &&
+	    fuse_bpf_nodeid_is_kernel(get_node_id(inode_out)))
+		ret = -EIO;
 	if (ret == FUSE_BPF_USER)
 		return false;
 	*res = ret;
