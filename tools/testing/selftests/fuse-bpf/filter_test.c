@@ -56,6 +56,8 @@ FIXTURE_SETUP(filter)
 				      DATA_SIZE, 0644));
 	ASSERT_EQ(0, mkdirat(self->bfd, "names", 0755));
 	ASSERT_EQ(0, mkdirat(self->bfd, "ns_user", 0755));
+	ASSERT_EQ(0, mkdirat(self->bfd, "ns_user/sub", 0755));
+	ASSERT_EQ(0, put_file(self->bfd, "ns_user/f", "f", 1, 0644));
 	ASSERT_EQ(0, mkdirat(self->bfd, "ns_deny", 0755));
 	ASSERT_EQ(0, mkdirat(self->bfd, "ns_post", 0755));
 	ASSERT_EQ(0, put_file(self->bfd, "ns_deny/victim", "v", 1, 0644));
@@ -267,7 +269,7 @@ static int open_filtered_dir(struct __test_metadata *_metadata, int mfd,
 	return fd;
 }
 
-TEST_F(filter, mkdir_sent_to_daemon)
+TEST_F(filter, mkdir_and_rename_sent_to_daemon)
 {
 	int dir = open_filtered_dir(_metadata, self->mfd, &self->td,
 				    "ns_user");
@@ -276,6 +278,14 @@ TEST_F(filter, mkdir_sent_to_daemon)
 	EXPECT_EQ(1, td_count(&self->td, FUSE_MKDIR));
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
 				    "ns_user/by_daemon"));
+	/*
+	 * A rename the filter forwards into "sub", which only the kernel
+	 * knows: the daemon cannot be told, the rename fails cleanly.
+	 */
+	EXPECT_EQ(-1, renameat(dir, "f", dir, "sub/f"));
+	EXPECT_EQ(EIO, errno);
+	EXPECT_EQ(0, td_count(&self->td, FUSE_RENAME));
+	EXPECT_EQ(1, get_file(self->bfd, "ns_user/f", self->buf, 10));
 	close(dir);
 }
 

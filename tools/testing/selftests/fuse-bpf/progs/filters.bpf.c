@@ -159,7 +159,7 @@ struct fuse_ops names = {
 	.name = "names",
 };
 
-/* "ns_user": mkdir goes to the daemon. */
+/* "ns_user": mkdir and rename go to the daemon. */
 SEC("struct_ops/user_mkdir")
 int BPF_PROG(user_mkdir, const struct fuse_bpf_meta *meta,
 	     struct fuse_mkdir_in *in, struct fuse_bpf_name *name)
@@ -167,9 +167,18 @@ int BPF_PROG(user_mkdir, const struct fuse_bpf_meta *meta,
 	return FUSE_BPF_USER;
 }
 
+SEC("struct_ops/user_rename")
+int BPF_PROG(user_rename, const struct fuse_bpf_meta *meta,
+	     struct fuse_rename2_in *in, struct fuse_bpf_name *oldname,
+	     struct fuse_bpf_name *newname)
+{
+	return FUSE_BPF_USER;
+}
+
 SEC(".struct_ops.link")
 struct fuse_ops ns_user = {
 	.mkdir_prefilter = (void *)user_mkdir,
+	.rename_prefilter = (void *)user_rename,
 	.name = "ns_user",
 };
 
