@@ -440,6 +440,11 @@ bool fuse_bpf_lookup(struct inode *dir, struct dentry *entry,
 		*res = ERR_CAST(inode);
 		return true;
 	}
+	/* what a listing hides, a lookup does not find */
+	if (inode && fuse_bpf_entry_hidden(dir, &entry->d_name)) {
+		iput(inode);
+		inode = NULL;
+	}
 	fuse_bpf_entry_fill(&out, inode);
 	ret = fuse_bpf_post(parent->filter, lookup, ret, dir,
 			    inode ? 0 : -ENOENT, &meta, &in, &out);

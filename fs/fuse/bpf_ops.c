@@ -58,6 +58,12 @@ struct fuse_bpf_filter *fuse_bpf_filter_dup(struct fuse_bpf_filter *filter)
 	return filter;
 }
 
+/* Whether an instance is registered under @filter's name now. */
+bool fuse_bpf_filter_live(struct fuse_bpf_filter *filter)
+{
+	return rcu_access_pointer(filter->ops);
+}
+
 void fuse_bpf_filter_put(struct fuse_bpf_filter *filter)
 {
 	if (!filter ||
@@ -543,6 +549,13 @@ fuse_ops__copy_file_range_postfilter(const struct fuse_bpf_meta *meta,
 	return ret;
 }
 
+static int fuse_ops__readdir_postfilter(const struct fuse_bpf_meta *meta,
+					 const struct fuse_bpf_name *name,
+					 int ret)
+{
+	return ret;
+}
+
 static struct fuse_ops fuse_bpf_cfi_stubs = {
 	.lookup_prefilter = fuse_ops__lookup_prefilter,
 	.lookup_postfilter = fuse_ops__lookup_postfilter,
@@ -592,6 +605,7 @@ static struct fuse_ops fuse_bpf_cfi_stubs = {
 	.removexattr_postfilter = fuse_ops__removexattr_postfilter,
 	.copy_file_range_prefilter = fuse_ops__copy_file_range_prefilter,
 	.copy_file_range_postfilter = fuse_ops__copy_file_range_postfilter,
+	.readdir_postfilter = fuse_ops__readdir_postfilter,
 };
 
 static struct bpf_struct_ops fuse_bpf_struct_ops = {

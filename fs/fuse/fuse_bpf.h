@@ -81,6 +81,9 @@ struct fuse_mount;
  * @copy_file_range_prefilter: copy_file_range from a backed file (the
  *	source's filter decides)
  * @copy_file_range_postfilter: gets the bytes copied or the error
+ * @readdir_postfilter: for each entry of a backed directory, listed or
+ *	looked up by the kernel: a negative errno hides it (lookups then
+ *	fail with ENOENT), so that a listing and lookups agree
  * @name: the instance's name in the registry, NUL-terminated
  *
  * A prefilter returns an enum fuse_bpf_result or a negative errno and may
@@ -207,6 +210,8 @@ struct fuse_ops {
 	s64 (*copy_file_range_postfilter)(const struct fuse_bpf_meta *meta,
 					  const struct fuse_copy_file_range_in *in,
 					  s64 ret);
+	int (*readdir_postfilter)(const struct fuse_bpf_meta *meta,
+				  const struct fuse_bpf_name *name, int ret);
 	char name[FUSE_BPF_NAME_LEN];
 };
 
@@ -232,6 +237,7 @@ int fuse_bpf_init(void);
 void fuse_bpf_exit(void);
 struct fuse_bpf_filter *fuse_bpf_filter_get(const char *name);
 struct fuse_bpf_filter *fuse_bpf_filter_dup(struct fuse_bpf_filter *filter);
+bool fuse_bpf_filter_live(struct fuse_bpf_filter *filter);
 void fuse_bpf_filter_put(struct fuse_bpf_filter *filter);
 
 /*
@@ -431,6 +437,7 @@ bool fuse_bpf_set_acl(struct dentry *dentry, struct posix_acl *acl, int type,
 
 bool fuse_bpf_opendir(struct inode *inode, struct file *file, int *res);
 bool fuse_bpf_readdir(struct file *file, struct dir_context *ctx, int *res);
+int fuse_bpf_entry_hidden(struct inode *dir, const struct qstr *name);
 
 /* bpf_attr.c */
 

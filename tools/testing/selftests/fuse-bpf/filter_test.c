@@ -4,6 +4,7 @@
  * looked up with the fuse_ops instance of the same name (progs/filters),
  * which decides what goes to the backing and what to the daemon.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -61,6 +62,9 @@ FIXTURE_SETUP(filter)
 	ASSERT_EQ(0, mkdirat(self->bfd, "ns_deny", 0755));
 	ASSERT_EQ(0, mkdirat(self->bfd, "ns_post", 0755));
 	ASSERT_EQ(0, put_file(self->bfd, "ns_deny/victim", "v", 1, 0644));
+	ASSERT_EQ(0, mkdirat(self->bfd, "hide", 0755));
+	ASSERT_EQ(0, put_file(self->bfd, "hide/hidden", "h", 1, 0644));
+	ASSERT_EQ(0, put_file(self->bfd, "hide/visible", "v", 1, 0644));
 	ASSERT_EQ(0, put_file(self->bfd, "names/daemon", "d", 1, 0644));
 	ASSERT_EQ(0, put_file(self->bfd, "names/kernel", "k", 1, 0644));
 
@@ -322,6 +326,36 @@ TEST_F(filter, rmdir_postfilter_changes_result)
 	EXPECT_EQ(0, unlinkat(dir, "full", AT_REMOVEDIR));
 	EXPECT_EQ(0, td_count(&self->td, FUSE_MKDIR));
 	EXPECT_EQ(0, td_count(&self->td, FUSE_RMDIR));
+	close(dir);
+}
+
+TEST_F(filter, readdir_hides_and_lookup_agrees)
+{
+	int dir = open_filtered_dir(_metadata, self->mfd, &self->td, "hide");
+	int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY);
+	bool visible = false, hidden = false;
+	struct dirent *de;
+	struct stat s;
+	DIR *d;
+
+	ASSERT_LE(0, fd);
+	d = fdopendir(fd);
+	ASSERT_NE(NULL, d);
+	while ((de = readdir(d))) {
+		visible |= !strcmp(de->d_name, "visible");
+		hidden |= !strcmp(de->d_name, "hidden");
+	}
+	closedir(d);
+	EXPECT_TRUE(visible);
+	EXPECT_FALSE(hidden);
+	EXPECT_EQ(-1, fstatat(dir, "hidden", &s, 0));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, openat(dir, "hidden", O_RDONLY));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+				    "hide/visible"));
+	EXPECT_EQ(0, fstatat(self->bfd, "hide/hidden", &s, 0));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_READDIR));
 	close(dir);
 }
 

@@ -8,6 +8,7 @@
 #include <bpf/bpf_tracing.h>
 
 #define EPERM 1
+#define ENOENT 2
 #define EACCES 13
 #define EEXIST 17
 #define ENOTEMPTY 39
@@ -217,4 +218,23 @@ SEC(".struct_ops.link")
 struct fuse_ops ns_post = {
 	.rmdir_postfilter = (void *)eexist_rmdir,
 	.name = "ns_post",
+};
+
+/* "hide": the entry "hidden" is neither listed nor found. */
+SEC("struct_ops/hide_entry")
+int BPF_PROG(hide_entry, const struct fuse_bpf_meta *meta,
+	     const struct fuse_bpf_name *name, int ret)
+{
+	if (name->namelen == 6 && name->name[0] == 'h' &&
+	    name->name[1] == 'i' && name->name[2] == 'd' &&
+	    name->name[3] == 'd' && name->name[4] == 'e' &&
+	    name->name[5] == 'n')
+		return -ENOENT;
+	return ret;
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops hide = {
+	.readdir_postfilter = (void *)hide_entry,
+	.name = "hide",
 };
