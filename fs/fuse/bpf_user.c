@@ -2,8 +2,8 @@
 /*
  * fuse-bpf: the daemon side of a filter. A prefilter or postfilter that
  * answers FUSE_BPF_USER_PREFILTER or FUSE_BPF_USER_POSTFILTER hands the
- * decision to the daemon, with the operation's opcode and FUSE_BPF_PREFILTER
- * or FUSE_BPF_POSTFILTER set in the request.
+ * decision to the daemon, with the operation's opcode and
+ * FUSE_BPF_OPCODE_PREFILTER or FUSE_BPF_OPCODE_POSTFILTER set in the request.
  */
 
 #include "fuse_i.h"
@@ -43,7 +43,7 @@ int fuse_bpf_user_prefilter(struct inode *inode, u32 opcode, void *in,
 	int err;
 	struct fuse_args args = {};
 
-	args.opcode = opcode | FUSE_BPF_PREFILTER;
+	args.opcode = opcode | FUSE_BPF_OPCODE_PREFILTER;
 	args.nodeid = get_node_id(inode);
 	args.in_numargs = 1;
 	args.in_args[0].size = size;
@@ -79,7 +79,7 @@ s64 fuse_bpf_user_postfilter(struct inode *inode, u32 opcode,
 	int err;
 	struct fuse_args args = {};
 
-	args.opcode = opcode | FUSE_BPF_POSTFILTER;
+	args.opcode = opcode | FUSE_BPF_OPCODE_POSTFILTER;
 	args.nodeid = get_node_id(inode);
 	args.in_numargs = 2;
 	args.in_args[0].size = size;

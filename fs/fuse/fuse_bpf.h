@@ -262,7 +262,8 @@ void fuse_bpf_filter_put(struct fuse_bpf_filter *filter);
 
 /*
  * The prefilter of operation @op: without a filter, the backing; without
- * a prefilter member, the backing and then the postfilter if there is one.
+ * a prefilter member, the backing and then the postfilter if there is one;
+ * an unknown result, -EIO.
  */
 #define fuse_bpf_prefilter(fbi, op, meta, ...)				\
 ({									\
@@ -282,6 +283,9 @@ void fuse_bpf_filter_put(struct fuse_bpf_filter *filter);
 			__r = FUSE_BPF_POSTFILTER;			\
 		rcu_read_unlock();					\
 	}								\
+	/* a result the filter may not give fails the operation */	\
+	if (__r > (int)FUSE_BPF_USER_POSTFILTER || __r < -MAX_ERRNO)	\
+		__r = -EIO;						\
 	__r;								\
 })
 

@@ -95,14 +95,14 @@ struct fuse_bpf_entry_out {
  * FUSE_BPF_BACKING: the kernel performs the operation on the backing.
  * FUSE_BPF_USER: a normal FUSE request goes to the daemon.
  * FUSE_BPF_USER_PREFILTER: the daemon gets the request with
- *	FUSE_BPF_PREFILTER or'ed into the opcode; it replies with a
+ *	FUSE_BPF_OPCODE_PREFILTER or'ed into the opcode; it replies with a
  *	struct fuse_bpf_filter_out whose result is one of these codes (not
  *	FUSE_BPF_USER_PREFILTER), followed by the op's input struct, which it
  *	may have edited.
  * FUSE_BPF_POSTFILTER: the backing operation, then the BPF postfilter.
  * FUSE_BPF_USER_POSTFILTER: the backing operation, then the daemon gets
  *	the op's input struct and a struct fuse_bpf_filter_out holding the
- *	result, with FUSE_BPF_POSTFILTER or'ed into the opcode; an error in
+ *	result, with FUSE_BPF_OPCODE_POSTFILTER or'ed into the opcode; an error in
  *	its reply replaces the result.
  * A negative errno: the operation fails with it.
  * Without a prefilter, the operation goes to the backing, and to the
@@ -117,14 +117,14 @@ enum fuse_bpf_result {
 };
 
 /* Opcode flags of the daemon-side filter requests. */
-#define FUSE_BPF_PREFILTER	0x10000
-#define FUSE_BPF_POSTFILTER	0x20000
+#define FUSE_BPF_OPCODE_PREFILTER	0x10000
+#define FUSE_BPF_OPCODE_POSTFILTER	0x20000
 
 /**
  * struct fuse_bpf_filter_out - a daemon-side filter's verdict
- * @result: in a FUSE_BPF_PREFILTER reply, an enum fuse_bpf_result or a
- *	negative errno; in a FUSE_BPF_POSTFILTER request, the result of the
- *	backing operation
+ * @result: in a FUSE_BPF_OPCODE_PREFILTER reply, an enum fuse_bpf_result
+ *	or a negative errno; in a FUSE_BPF_OPCODE_POSTFILTER request, the
+ *	result of the backing operation
  * @padding: 0
  */
 struct fuse_bpf_filter_out {

@@ -46,7 +46,7 @@ FIXTURE_SETUP(filter)
 {
 	static const char * const files[] = {
 		"to_user", "hybrid", "short", "deny", "clamp", "observe",
-		"daemon_post",
+		"daemon_post", "bad_code",
 	};
 	size_t i;
 
@@ -149,6 +149,17 @@ TEST_F(filter, prefilter_denies)
 	close(out);
 }
 
+TEST_F(filter, invalid_result_fails_cleanly)
+{
+	int fd = open_filtered(_metadata, self->mfd, &self->td, "bad_code",
+			       O_RDONLY);
+
+	EXPECT_EQ(-1, read(fd, self->buf, 10));
+	EXPECT_EQ(EIO, errno);
+	EXPECT_EQ(0, td_count(&self->td, FUSE_READ));
+	EXPECT_EQ(0, close(fd));
+}
+
 TEST_F(filter, prefilter_clamps_size)
 {
 	int fd = open_filtered(_metadata, self->mfd, &self->td, "clamp", O_RDONLY);
@@ -226,7 +237,7 @@ TEST_F(filter, user_postfilter_tells_daemon)
 	int fd = open_filtered(_metadata, self->mfd, &self->td, "daemon_post", O_RDONLY);
 
 	ASSERT_EQ(300, read(fd, self->buf, 300));
-	EXPECT_EQ(FUSE_READ | FUSE_BPF_POSTFILTER,
+	EXPECT_EQ(FUSE_READ | FUSE_BPF_OPCODE_POSTFILTER,
 		  self->td.ctl->filter_opcode);
 	EXPECT_EQ(300, self->td.ctl->postfilter_seen);
 	EXPECT_EQ(0, memcmp(self->buf, self->data, 300));

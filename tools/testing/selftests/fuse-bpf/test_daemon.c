@@ -688,7 +688,7 @@ static const struct fuse_lowlevel_ops td_ops = {
 };
 
 /*
- * A FUSE_BPF_PREFILTER or FUSE_BPF_POSTFILTER request, which libfuse does
+ * A FUSE_BPF_OPCODE_PREFILTER or _POSTFILTER request, which libfuse does
  * not know: answer it from td_ctl.
  */
 static void td_filter(struct fuse_session *se, struct td_state *st,
@@ -707,7 +707,7 @@ static void td_filter(struct fuse_session *se, struct td_state *st,
 	int n = 3;
 
 	st->ctl->filter_opcode = in->opcode;
-	if (in->opcode & FUSE_BPF_POSTFILTER) {
+	if (in->opcode & FUSE_BPF_OPCODE_POSTFILTER) {
 		st->ctl->postfilter_seen = post->result;
 		out.error = st->ctl->postfilter_error;
 		n = 1;
@@ -733,8 +733,8 @@ static int td_loop(struct fuse_session *se, struct td_state *st)
 		if (res <= 0)
 			break;
 		in = buf.mem;
-		if (st->ctl && in->opcode & (FUSE_BPF_PREFILTER |
-					     FUSE_BPF_POSTFILTER))
+		if (st->ctl && in->opcode & (FUSE_BPF_OPCODE_PREFILTER |
+					     FUSE_BPF_OPCODE_POSTFILTER))
 			td_filter(se, st, in);
 		else
 			fuse_session_process_buf(se, &buf);

@@ -36,8 +36,8 @@ struct td_ctl {
 	int backing_errno;		/* errno of the last registration */
 	char only[NAME_MAX + 1];	/* if set, other names get no extension */
 	char read_fill;			/* if set, READ replies are all this */
-	int prefilter_result;		/* answer to FUSE_BPF_PREFILTER */
-	int postfilter_error;		/* error of FUSE_BPF_POSTFILTER replies */
+	int prefilter_result;		/* answer to OPCODE_PREFILTER */
+	int postfilter_error;		/* error of OPCODE_POSTFILTER replies */
 	long long postfilter_seen;	/* result a POSTFILTER request carried */
 	unsigned int filter_opcode;	/* opcode of the last filter request */
 };

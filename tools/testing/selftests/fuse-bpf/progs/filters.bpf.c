@@ -66,8 +66,17 @@ s64 BPF_PROG(short_read, const struct fuse_bpf_meta *meta,
 	return ret > 1 ? 1 : ret;
 }
 
+/* asked for explicitly ("observe" has no prefilter: the same, implied) */
+SEC("struct_ops/post_read")
+int BPF_PROG(post_read, const struct fuse_bpf_meta *meta,
+	     struct fuse_read_in *in)
+{
+	return FUSE_BPF_POSTFILTER;
+}
+
 SEC(".struct_ops.link")
 struct fuse_ops short_reads = {
+	.read_iter_prefilter = (void *)post_read,
 	.read_iter_postfilter = (void *)short_read,
 	.name = "short",
 };
@@ -237,4 +246,18 @@ SEC(".struct_ops.link")
 struct fuse_ops hide = {
 	.readdir_postfilter = (void *)hide_entry,
 	.name = "hide",
+};
+
+/* "bad_code": a prefilter result that does not exist. */
+SEC("struct_ops/bad_code_read")
+int BPF_PROG(bad_code_read, const struct fuse_bpf_meta *meta,
+	     struct fuse_read_in *in)
+{
+	return 42;
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops bad_code = {
+	.read_iter_prefilter = (void *)bad_code_read,
+	.name = "bad_code",
 };
