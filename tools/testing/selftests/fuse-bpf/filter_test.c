@@ -46,7 +46,7 @@ FIXTURE_SETUP(filter)
 {
 	static const char * const files[] = {
 		"to_user", "hybrid", "short", "deny", "clamp", "observe",
-		"daemon_post", "bad_code",
+		"daemon_post", "bad_code", "daemon_pre",
 	};
 	size_t i;
 
@@ -245,6 +245,35 @@ TEST_F(filter, user_postfilter_tells_daemon)
 	self->td.ctl->postfilter_error = -EREMOTEIO;
 	EXPECT_EQ(-1, read(fd, self->buf, 300));
 	EXPECT_EQ(EREMOTEIO, errno);
+	EXPECT_EQ(0, td_count(&self->td, FUSE_READ));
+	EXPECT_EQ(0, close(fd));
+}
+
+TEST_F(filter, user_prefilter_and_bad_daemon_replies)
+{
+	int fd = open_filtered(_metadata, self->mfd, &self->td, "daemon_pre",
+			       O_RDONLY);
+
+	/* the daemon says backing */
+	ASSERT_EQ(200, read(fd, self->buf, 200));
+	EXPECT_EQ(0, memcmp(self->buf, self->data, 200));
+	EXPECT_EQ(FUSE_READ | FUSE_BPF_OPCODE_PREFILTER,
+		  self->td.ctl->filter_opcode);
+	/* the daemon denies */
+	self->td.ctl->prefilter_result = -EACCES;
+	EXPECT_EQ(-1, read(fd, self->buf, 200));
+	EXPECT_EQ(EACCES, errno);
+	/* a decision that does not exist, a reply too short */
+	self->td.ctl->prefilter_result = 42;
+	EXPECT_EQ(-1, read(fd, self->buf, 200));
+	EXPECT_EQ(EIO, errno);
+	self->td.ctl->prefilter_result = FUSE_BPF_BACKING;
+	self->td.ctl->filter_reply_trim = 8;
+	EXPECT_EQ(-1, read(fd, self->buf, 200));
+	EXPECT_EQ(EIO, errno);
+	/* and the daemon carries on */
+	self->td.ctl->filter_reply_trim = 0;
+	EXPECT_EQ(200, read(fd, self->buf, 200));
 	EXPECT_EQ(0, td_count(&self->td, FUSE_READ));
 	EXPECT_EQ(0, close(fd));
 }

@@ -134,6 +134,35 @@ TEST_F(safety, stacking_loop_refused)
 	EXPECT_EQ(0, td_stop(&upper));
 }
 
+TEST_F(safety, read_only_backing)
+{
+	char ro[DIR_PATH_LEN] = "/tmp/ro-XXXXXX", mnt[DIR_PATH_LEN];
+	struct test_daemon td;
+	int mfd, dir;
+
+	ASSERT_NE(NULL, mkdtemp(ro));
+	ASSERT_EQ(0, mount(self->backing, ro, NULL, MS_BIND, NULL));
+	ASSERT_EQ(0, mount(NULL, ro, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY,
+			   NULL));
+	snprintf(mnt, sizeof(mnt), "/tmp/romnt-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(mnt));
+	ASSERT_EQ(0, mount_dirs(&td, ro, mnt, TD_BPF, &mfd));
+	dir = openat(mfd, "dir", O_PATH | O_DIRECTORY);
+	ASSERT_LE(0, dir);
+	EXPECT_EQ(-1, mkdirat(dir, "new", 0755));
+	EXPECT_EQ(EROFS, errno);
+	EXPECT_EQ(-1, openat(dir, "new", O_CREAT | O_WRONLY, 0644));
+	EXPECT_EQ(EROFS, errno);
+	EXPECT_EQ(-1, openat(mfd, "file", O_WRONLY));
+	EXPECT_EQ(EROFS, errno);
+	EXPECT_EQ(DATA_SIZE, get_file(mfd, "file", self->buf, DATA_SIZE));
+	EXPECT_EQ(0, td_count(&td, FUSE_MKDIR));
+	close(dir);
+	close(mfd);
+	EXPECT_EQ(0, td_stop(&td));
+	EXPECT_EQ(0, umount(ro));
+}
+
 TEST_F(safety, daemon_killed_while_open)
 {
 	struct stat s;

@@ -711,6 +711,8 @@ static void td_filter(struct fuse_session *se, struct td_state *st,
 		st->ctl->postfilter_seen = post->result;
 		out.error = st->ctl->postfilter_error;
 		n = 1;
+	} else if ((size_t)st->ctl->filter_reply_trim < iov[2].iov_len) {
+		iov[2].iov_len -= st->ctl->filter_reply_trim;
 	}
 	for (int i = 0; i < n; i++)
 		out.len += iov[i].iov_len;

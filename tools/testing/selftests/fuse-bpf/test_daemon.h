@@ -38,6 +38,7 @@ struct td_ctl {
 	char read_fill;			/* if set, READ replies are all this */
 	int prefilter_result;		/* answer to OPCODE_PREFILTER */
 	int postfilter_error;		/* error of OPCODE_POSTFILTER replies */
+	int filter_reply_trim;		/* bytes OPCODE_PREFILTER replies lack */
 	long long postfilter_seen;	/* result a POSTFILTER request carried */
 	unsigned int filter_opcode;	/* opcode of the last filter request */
 };

@@ -261,3 +261,17 @@ struct fuse_ops bad_code = {
 	.read_iter_prefilter = (void *)bad_code_read,
 	.name = "bad_code",
 };
+
+/* "daemon_pre": the daemon decides each read. */
+SEC("struct_ops/daemon_pre_read")
+int BPF_PROG(daemon_pre_read, const struct fuse_bpf_meta *meta,
+	     struct fuse_read_in *in)
+{
+	return FUSE_BPF_USER_PREFILTER;
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops daemon_pre = {
+	.read_iter_prefilter = (void *)daemon_pre_read,
+	.name = "daemon_pre",
+};
