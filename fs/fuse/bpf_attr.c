@@ -208,16 +208,32 @@ bool fuse_bpf_setattr(struct dentry *entry, struct iattr *attr, int *res)
  * @res: the result, if this returns true
  *
  * Checked on the FUSE inode with the backing's attributes, never with the
- * backing's credentials, so a filter cannot widen access.
+ * backing's credentials. The access filters can only narrow it: an errno
+ * from the prefilter, or from the postfilter of a check that passed, is
+ * the result; nothing a filter returns can grant what the check refused.
  *
  * Return: false if @inode is not backed.
  */
 bool fuse_bpf_permission(struct mnt_idmap *idmap, struct inode *inode,
 			 int mask, int *res)
 {
-	if (!fuse_bpf_inode(inode))
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	struct fuse_access_in in = { .mask = mask };
+	struct fuse_bpf_meta meta;
+	int ret;
+
+	if (!fbi)
 		return false;
 	fuse_bpf_copyattr(inode);
 	*res = generic_permission(idmap, inode, mask);
+	if (*res || !fbi->filter)
+		return true;
+	fuse_bpf_meta_init(&meta, inode, FUSE_ACCESS);
+	ret = fuse_bpf_prefilter(fbi, access, &meta, &in);
+	if (ret < 0)
+		*res = ret;
+	else if (ret == FUSE_BPF_POSTFILTER)
+		*res = min(fuse_bpf_postfilter(fbi->filter, access, 0, &meta,
+					       &in), 0);
 	return true;
 }

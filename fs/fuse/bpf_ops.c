@@ -556,6 +556,19 @@ static int fuse_ops__readdir_postfilter(const struct fuse_bpf_meta *meta,
 	return ret;
 }
 
+static int fuse_ops__access_prefilter(const struct fuse_bpf_meta *meta,
+				      struct fuse_access_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__access_postfilter(const struct fuse_bpf_meta *meta,
+				       const struct fuse_access_in *in,
+				       int ret)
+{
+	return ret;
+}
+
 static struct fuse_ops fuse_bpf_cfi_stubs = {
 	.lookup_prefilter = fuse_ops__lookup_prefilter,
 	.lookup_postfilter = fuse_ops__lookup_postfilter,
@@ -606,6 +619,8 @@ static struct fuse_ops fuse_bpf_cfi_stubs = {
 	.copy_file_range_prefilter = fuse_ops__copy_file_range_prefilter,
 	.copy_file_range_postfilter = fuse_ops__copy_file_range_postfilter,
 	.readdir_postfilter = fuse_ops__readdir_postfilter,
+	.access_prefilter = fuse_ops__access_prefilter,
+	.access_postfilter = fuse_ops__access_postfilter,
 };
 
 static struct bpf_struct_ops fuse_bpf_struct_ops = {

@@ -84,6 +84,10 @@ struct fuse_mount;
  * @readdir_postfilter: for each entry of a backed directory, listed or
  *	looked up by the kernel: a negative errno hides it (lookups then
  *	fail with ENOENT), so that a listing and lookups agree
+ * @access_prefilter: every permission check that passed on a backed inode
+ *	(path walks included, so it must be cheap); an errno refuses, nothing
+ *	grants; the daemon is not asked
+ * @access_postfilter: gets 0 and may refuse with an errno
  * @name: the instance's name in the registry, NUL-terminated
  *
  * A prefilter returns an enum fuse_bpf_result or a negative errno and may
@@ -212,6 +216,10 @@ struct fuse_ops {
 					  s64 ret);
 	int (*readdir_postfilter)(const struct fuse_bpf_meta *meta,
 				  const struct fuse_bpf_name *name, int ret);
+	int (*access_prefilter)(const struct fuse_bpf_meta *meta,
+				struct fuse_access_in *in);
+	int (*access_postfilter)(const struct fuse_bpf_meta *meta,
+				 const struct fuse_access_in *in, int ret);
 	char name[FUSE_BPF_NAME_LEN];
 };
 

@@ -62,6 +62,8 @@ FIXTURE_SETUP(filter)
 	ASSERT_EQ(0, mkdirat(self->bfd, "ns_deny", 0755));
 	ASSERT_EQ(0, mkdirat(self->bfd, "ns_post", 0755));
 	ASSERT_EQ(0, put_file(self->bfd, "ns_deny/victim", "v", 1, 0644));
+	ASSERT_EQ(0, mkdirat(self->bfd, "no_write", 0755));
+	ASSERT_EQ(0, put_file(self->bfd, "no_write/f", "f", 1, 0666));
 	ASSERT_EQ(0, mkdirat(self->bfd, "hide", 0755));
 	ASSERT_EQ(0, put_file(self->bfd, "hide/hidden", "h", 1, 0644));
 	ASSERT_EQ(0, put_file(self->bfd, "hide/visible", "v", 1, 0644));
@@ -366,6 +368,21 @@ TEST_F(filter, rmdir_postfilter_changes_result)
 	EXPECT_EQ(0, unlinkat(dir, "full", AT_REMOVEDIR));
 	EXPECT_EQ(0, td_count(&self->td, FUSE_MKDIR));
 	EXPECT_EQ(0, td_count(&self->td, FUSE_RMDIR));
+	close(dir);
+}
+
+TEST_F(filter, access_filter_narrows)
+{
+	int dir = open_filtered_dir(_metadata, self->mfd, &self->td,
+				    "no_write");
+
+	/* even root: the filter refuses what the mode bits allow */
+	EXPECT_EQ(-1, openat(dir, "f", O_WRONLY));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(-1, mkdirat(dir, "new", 0755));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(1, get_file(dir, "f", self->buf, 10));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_ACCESS));
 	close(dir);
 }
 

@@ -275,3 +275,17 @@ struct fuse_ops daemon_pre = {
 	.read_iter_prefilter = (void *)daemon_pre_read,
 	.name = "daemon_pre",
 };
+
+/* "no_write": a read-only view; permission checks for writing fail. */
+SEC("struct_ops/no_write_access")
+int BPF_PROG(no_write_access, const struct fuse_bpf_meta *meta,
+	     struct fuse_access_in *in)
+{
+	return in->mask & 2 /* MAY_WRITE */ ? -EACCES : FUSE_BPF_BACKING;
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops no_write = {
+	.access_prefilter = (void *)no_write_access,
+	.name = "no_write",
+};
