@@ -9,6 +9,7 @@
 
 #include "fuse_i.h"
 
+#include <linux/backing-file.h>
 #include <linux/cred.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
@@ -172,6 +173,72 @@ bool fuse_bpf_create(struct inode *dir, struct dentry *entry, umode_t mode,
 			*res = fuse_bpf_post(fbi->filter, mknod, ret, dir, *res,
 					     &meta, &in, &name);
 	}
+	return true;
+}
+
+/**
+ * fuse_bpf_tmpfile - O_TMPFILE in a backed directory
+ * @dir: the directory
+ * @file: the file being opened, whose dentry is the unnamed entry
+ * @mode: mode
+ * @res: the result, if this returns true
+ *
+ * The backing makes the unnamed file; the FUSE file opens it as any
+ * backed file. The create filters decide, with an empty name.
+ *
+ * Return: false if the operation goes to the daemon.
+ */
+bool fuse_bpf_tmpfile(struct inode *dir, struct file *file, umode_t mode,
+		      int *res)
+{
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(dir);
+	struct fuse_create_in in = {
+		.flags = file->f_flags, .mode = mode,
+		.umask = current_umask(),
+	};
+	struct fuse_bpf_name name = {};
+	struct fuse_bpf_meta meta;
+	const struct cred *old;
+	struct inode *inode;
+	struct file *backing;
+	struct cred *cred;
+	int ret;
+
+	if (!fbi)
+		return false;
+	fuse_bpf_meta_init(&meta, dir, FUSE_TMPFILE);
+	ret = fuse_bpf_pre(fbi, create, dir, &meta, &in, &name);
+	if (ret == FUSE_BPF_USER)
+		return false;
+	*res = ret;
+	if (ret < 0)
+		return true;
+	*res = mnt_want_write(fbi->path.mnt);
+	if (*res)
+		goto post;
+	old = fuse_bpf_creator(fbi, &cred);
+	backing = old ? backing_tmpfile_open(file, file->f_flags, &fbi->path,
+					     mode, cred) : ERR_PTR(-ENOMEM);
+	if (old) {
+		revert_creds(old);
+		put_cred(cred);
+	}
+	mnt_drop_write(fbi->path.mnt);
+	*res = PTR_ERR_OR_ZERO(backing);
+	if (*res)
+		goto post;
+	inode = fuse_bpf_new_child(dir->i_sb, fbi,
+				   dget(backing->f_path.dentry));
+	fput(backing);
+	*res = PTR_ERR_OR_ZERO(inode);
+	if (*res)
+		goto post;
+	d_mark_tmpfile(file, inode);
+	d_instantiate(file->f_path.dentry, inode);
+	*res = finish_open(file, file->f_path.dentry, NULL);
+post:
+	*res = fuse_bpf_post(fbi->filter, create, ret, dir, *res, &meta, &in,
+			     &name);
 	return true;
 }
 

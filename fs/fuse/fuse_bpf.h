@@ -49,7 +49,8 @@ struct fuse_mount;
  * @flush_postfilter: gets the result of the backing flush
  * @fsync_prefilter: fsync/fdatasync
  * @fsync_postfilter: gets the result of the backing fsync
- * @create_prefilter: create (open with O_CREAT) in a backed directory
+ * @create_prefilter: create (open with O_CREAT, or O_TMPFILE with an empty
+ *	name) in a backed directory
  * @create_postfilter: gets the result of the backing create
  * @mknod_prefilter: mknod in a backed directory
  * @mknod_postfilter: gets the result of the backing mknod
@@ -417,6 +418,8 @@ bool fuse_bpf_local_locks(struct inode *inode);
 
 bool fuse_bpf_create(struct inode *dir, struct dentry *entry, umode_t mode,
 		     dev_t rdev, int *res);
+bool fuse_bpf_tmpfile(struct inode *dir, struct file *file, umode_t mode,
+		      int *res);
 bool fuse_bpf_mkdir(struct inode *dir, struct dentry *entry, umode_t mode,
 		    int *res);
 bool fuse_bpf_symlink(struct inode *dir, struct dentry *entry,

@@ -831,4 +831,27 @@ TEST_F(backing, copy_file_range)
 	EXPECT_EQ(0, td_count(&self->td, FUSE_COPY_FILE_RANGE));
 }
 
+TEST_F(backing, tmpfile_then_linked)
+{
+	int mtree, btree, fd;
+	struct stat s;
+
+	open_tree(_metadata, self->mfd, self->bfd, &self->td, &mtree, &btree);
+	fd = openat(mtree, ".", O_TMPFILE | O_RDWR, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(DATA_SIZE, write(fd, self->data, DATA_SIZE));
+	ASSERT_EQ(0, fstat(fd, &s));
+	EXPECT_EQ(0, s.st_nlink);
+	EXPECT_EQ(DATA_SIZE, s.st_size);
+	ASSERT_EQ(0, linkat(fd, "", mtree, "named", AT_EMPTY_PATH));
+	EXPECT_EQ(DATA_SIZE, get_file(btree, "named", self->buf, DATA_SIZE));
+	EXPECT_EQ(0, memcmp(self->buf, self->data, DATA_SIZE));
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "named"));
+	EXPECT_EQ(0, close(fd));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_TMPFILE));
+	EXPECT_TRUE(no_namespace_requests(_metadata, &self->td));
+	close(btree);
+	close(mtree);
+}
+
 TEST_HARNESS_MAIN
