@@ -467,15 +467,16 @@ out:
 }
 
 /**
- * fuse_bpf_revalidate - revalidate the dentry of a kernel-only node
+ * fuse_bpf_revalidate - revalidate the dentry of a backed inode
  * @entry: the dentry
  * @inode: its inode
  * @res: what ->d_revalidate() returns, if this returns true
  *
- * The daemon does not know a kernel-only node, so the backing decides: the
- * dentry is valid for as long as its backing dentry is.
+ * A dentry whose backing entry was removed or replaced underneath is
+ * invalid, whatever its entry timeout. The daemon does not know a
+ * kernel-only node, so for those the backing decides alone.
  *
- * Return: false if the daemon revalidates (not a kernel-only node).
+ * Return: false if the daemon revalidates.
  */
 bool fuse_bpf_revalidate(struct dentry *entry, struct inode *inode,
 			 int *res)
@@ -483,10 +484,18 @@ bool fuse_bpf_revalidate(struct dentry *entry, struct inode *inode,
 	struct fuse_bpf_inode *fbi;
 	struct dentry *backing;
 
-	if (!fuse_bpf_nodeid_is_kernel(get_node_id(inode)))
+	if (!get_fuse_conn(inode)->bpf)
 		return false;
 	fbi = READ_ONCE(get_fuse_inode(inode)->bpf);
+	if (!fbi || fbi == FUSE_BPF_UNDECIDED)
+		return false;
 	backing = fbi->path.dentry;
-	*res = !d_unhashed(backing) && d_is_positive(backing);
+	if (d_unhashed(backing) || d_is_negative(backing)) {
+		*res = 0;
+		return true;
+	}
+	if (!fuse_bpf_nodeid_is_kernel(get_node_id(inode)))
+		return false;
+	*res = 1;
 	return true;
 }

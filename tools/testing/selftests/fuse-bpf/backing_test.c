@@ -854,4 +854,27 @@ TEST_F(backing, tmpfile_then_linked)
 	close(mtree);
 }
 
+TEST_F(backing, backing_removed_underneath)
+{
+	struct stat s;
+	int fd;
+
+	/* a cached dentry the daemon said is valid for a minute */
+	self->td.ctl->entry_valid = 60;
+	fd = open_file(_metadata, self->mfd, &self->td, O_RDONLY);
+	ASSERT_EQ(0, fstatat(self->mfd, "file", &s, 0));
+	ASSERT_EQ(0, unlinkat(self->bfd, "file", 0));
+	EXPECT_EQ(-1, fstatat(self->mfd, "file", &s, 0));
+	EXPECT_EQ(ENOENT, errno);
+	/* the open file still reads its (now unlinked) backing */
+	ASSERT_EQ(DATA_SIZE, pread(fd, self->buf, DATA_SIZE, 0));
+	EXPECT_EQ(0, memcmp(self->buf, self->data, DATA_SIZE));
+	EXPECT_EQ(0, fstat(fd, &s));
+	EXPECT_EQ(0, s.st_nlink);
+	/* a new file of the same name is a new node */
+	ASSERT_EQ(0, put_file(self->bfd, "file", "new", 3, 0644));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	EXPECT_EQ(0, close(fd));
+}
+
 TEST_HARNESS_MAIN
