@@ -8,6 +8,7 @@
 #include "fuse_i.h"
 
 #include <linux/cred.h>
+#include <linux/fileattr.h>
 #include <linux/mount.h>
 
 /**
@@ -235,5 +236,60 @@ bool fuse_bpf_permission(struct mnt_idmap *idmap, struct inode *inode,
 	else if (ret == FUSE_BPF_POSTFILTER)
 		*res = min(fuse_bpf_postfilter(fbi->filter, access, 0, &meta,
 					       &in), 0);
+	return true;
+}
+
+/**
+ * fuse_bpf_fileattr_get - FS_IOC_GETFLAGS and FS_IOC_FSGETXATTR
+ * @dentry: a dentry of the inode
+ * @fa: the attributes
+ * @res: the result, if this returns true
+ *
+ * The backing's, without a filter.
+ *
+ * Return: false if the inode is not backed.
+ */
+bool fuse_bpf_fileattr_get(struct dentry *dentry, struct fileattr *fa,
+			   int *res)
+{
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(d_inode(dentry));
+	const struct cred *old_cred;
+
+	if (!fbi)
+		return false;
+	old_cred = override_creds(fbi->cred);
+	*res = vfs_fileattr_get(fbi->path.dentry, fa);
+	revert_creds(old_cred);
+	return true;
+}
+
+/**
+ * fuse_bpf_fileattr_set - FS_IOC_SETFLAGS and FS_IOC_FSSETXATTR
+ * @dentry: a dentry of the inode
+ * @fa: the attributes
+ * @res: the result, if this returns true
+ *
+ * The VFS checked the caller (owner or CAP_FOWNER, CAP_LINUX_IMMUTABLE);
+ * the backing changes, without a filter.
+ *
+ * Return: false if the inode is not backed.
+ */
+bool fuse_bpf_fileattr_set(struct dentry *dentry, struct fileattr *fa,
+			   int *res)
+{
+	struct inode *inode = d_inode(dentry);
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	const struct cred *old_cred;
+
+	if (!fbi)
+		return false;
+	*res = mnt_want_write(fbi->path.mnt);
+	if (*res)
+		return true;
+	old_cred = override_creds(fbi->cred);
+	*res = vfs_fileattr_set(mnt_idmap(fbi->path.mnt), fbi->path.dentry, fa);
+	revert_creds(old_cred);
+	mnt_drop_write(fbi->path.mnt);
+	fuse_bpf_copyattr(inode);
 	return true;
 }

@@ -19,6 +19,7 @@
 #include <uapi/linux/fuse.h>
 #include "../../include/uapi/linux/fuse_bpf.h"
 
+struct fileattr;
 struct fuse_args;
 struct posix_acl;
 struct fuse_conn;
@@ -47,7 +48,7 @@ struct fuse_mount;
  * @setattr_postfilter: gets the result of the backing setattr
  * @flush_prefilter: flush (close)
  * @flush_postfilter: gets the result of the backing flush
- * @fsync_prefilter: fsync/fdatasync
+ * @fsync_prefilter: fsync/fdatasync, of files and directories
  * @fsync_postfilter: gets the result of the backing fsync
  * @create_prefilter: create (open with O_CREAT, or O_TMPFILE with an empty
  *	name) in a backed directory
@@ -462,5 +463,9 @@ bool fuse_bpf_getattr(struct inode *inode, struct kstat *stat,
 bool fuse_bpf_setattr(struct dentry *entry, struct iattr *attr, int *res);
 bool fuse_bpf_permission(struct mnt_idmap *idmap, struct inode *inode,
 			 int mask, int *res);
+bool fuse_bpf_fileattr_get(struct dentry *dentry, struct fileattr *fa,
+			   int *res);
+bool fuse_bpf_fileattr_set(struct dentry *dentry, struct fileattr *fa,
+			   int *res);
 
 #endif /* _FS_FUSE_BPF_H */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@
 #include <sys/wait.h>
 #include <sys/xattr.h>
 
+#include <linux/fs.h>
 #include <linux/fuse.h>
 #include <liburing.h>
 
@@ -875,6 +877,35 @@ TEST_F(backing, backing_removed_underneath)
 	ASSERT_EQ(0, put_file(self->bfd, "file", "new", 3, 0644));
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
 	EXPECT_EQ(0, close(fd));
+}
+
+TEST_F(backing, fsync_dir_and_inode_flags)
+{
+	int mtree, btree, dfd, fd, bfd, flags = 0;
+
+	open_tree(_metadata, self->mfd, self->bfd, &self->td, &mtree, &btree);
+	dfd = openat(mtree, ".", O_RDONLY | O_DIRECTORY);
+	ASSERT_LE(0, dfd);
+	EXPECT_EQ(0, fsync(dfd));
+	close(dfd);
+	ASSERT_EQ(0, put_file(btree, "f", "f", 1, 0644));
+	fd = openat(mtree, "f", O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, FS_IOC_GETFLAGS, &flags));
+	flags |= FS_NODUMP_FL;
+	ASSERT_EQ(0, ioctl(fd, FS_IOC_SETFLAGS, &flags));
+	bfd = openat(btree, "f", O_RDONLY);
+	ASSERT_LE(0, bfd);
+	flags = 0;
+	ASSERT_EQ(0, ioctl(bfd, FS_IOC_GETFLAGS, &flags));
+	EXPECT_TRUE(flags & FS_NODUMP_FL);
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "f"));
+	close(bfd);
+	close(fd);
+	EXPECT_EQ(0, td_count(&self->td, FUSE_FSYNCDIR));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_IOCTL));
+	close(btree);
+	close(mtree);
 }
 
 TEST_HARNESS_MAIN
