@@ -121,6 +121,20 @@ bool fuse_bpf_readdir(struct file *file, struct dir_context *ctx, int *res)
 	if (fbi->filter && !fuse_bpf_filter_live(fbi->filter))
 		return true;
 	old_cred = override_creds(fbi->cred);
+	/*
+	 * Seeks (rewinddir, seekdir) moved only the FUSE file: bring the
+	 * backing directory to the same place, with its own llseek, which
+	 * knows what its positions mean.
+	 */
+	if (ctx->pos != ff->passthrough->f_pos) {
+		loff_t pos = vfs_llseek(ff->passthrough, ctx->pos, SEEK_SET);
+
+		if (pos < 0) {
+			revert_creds(old_cred);
+			*res = pos;
+			return true;
+		}
+	}
 	if (fbi->filter) {
 		*res = iterate_dir(ff->passthrough, &rd.ctx);
 		ctx->pos = rd.ctx.pos;

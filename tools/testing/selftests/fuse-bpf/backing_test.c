@@ -908,4 +908,50 @@ TEST_F(backing, fsync_dir_and_inode_flags)
 	close(mtree);
 }
 
+/* The names of @d from where it stands, in order, into @names. */
+static int read_names(DIR *d, char names[][16], int max)
+{
+	struct dirent *de;
+	int n = 0;
+
+	while (n < max && (de = readdir(d)))
+		snprintf(names[n++], 16, "%s", de->d_name);
+	return n;
+}
+
+TEST_F(backing, rewinddir_and_seekdir)
+{
+	char first[40][16], again[40][16];
+	int mtree, btree, fd, n, i;
+	long pos;
+	DIR *d;
+
+	open_tree(_metadata, self->mfd, self->bfd, &self->td, &mtree, &btree);
+	for (i = 0; i < 30; i++) {
+		snprintf(first[0], 16, "e%02d", i);
+		ASSERT_EQ(0, put_file(btree, first[0], "", 0, 0644));
+	}
+	fd = openat(mtree, ".", O_RDONLY | O_DIRECTORY);
+	ASSERT_LE(0, fd);
+	d = fdopendir(fd);
+	ASSERT_NE(NULL, d);
+	n = read_names(d, first, 40);
+	EXPECT_EQ(32, n);
+	rewinddir(d);
+	EXPECT_EQ(n, read_names(d, again, 40));
+	for (i = 0; i < n; i++)
+		EXPECT_STREQ(first[i], again[i]);
+	/* seekdir to where the 11th entry was told */
+	rewinddir(d);
+	read_names(d, again, 10);
+	pos = telldir(d);
+	read_names(d, again, 5);
+	seekdir(d, pos);
+	EXPECT_EQ(n - 10, read_names(d, again, 40));
+	EXPECT_STREQ(first[10], again[0]);
+	closedir(d);
+	close(btree);
+	close(mtree);
+}
+
 TEST_HARNESS_MAIN
