@@ -5,6 +5,7 @@
 #   make check    build and run the kselftests in a QEMU guest (as root);
 #                 KERNEL=debug boots a KASAN/lockdep/kmemleak kernel
 #   make demo     boot the guest and show fuse-bpf at work (as root)
+#   make check-posix  nfstest_posix on tmpfs and on fuse-bpf, compared
 # KSRC names the kernel source the stock fs/fuse comes from: a tree or a
 # linux-source tarball.
 
@@ -24,10 +25,13 @@ module:
 check demo:
 	$(given) scripts/run.sh $@
 
+check-posix:
+	$(given) scripts/run.sh posix
+
 clean:
 	rm -rf .build/module .build/tests .build/initramfs.cpio.gz .build/*.log
 
 distclean:
 	rm -rf .build
 
-.PHONY: all module check demo clean distclean
+.PHONY: all module check demo check-posix clean distclean

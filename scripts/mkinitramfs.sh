@@ -4,7 +4,8 @@
 # mkinitramfs.sh OUT KO TESTDIR: pack the test VM's initramfs into OUT.
 #
 # busybox, the module (debug info stripped), the test binaries and scripts
-# of TESTDIR with the shared libraries ldd names, and scripts/guest-init.
+# of TESTDIR with the shared libraries ldd names, and scripts/guest-init;
+# with WITH_NFSTEST=1, python3 and nfstest too.
 set -euo pipefail
 
 out=$1
@@ -29,4 +30,21 @@ for f in "$tmp"/tests/*; do
 done | sort -u | while read -r lib; do
 	cp --parents -L "$lib" "$tmp"
 done
+# make check-posix: python3 and nfstest, with their libraries and the few
+# files of /etc they read.
+if [ "${WITH_NFSTEST:-}" = 1 ]; then
+	mkdir -p "$tmp"/usr/bin "$tmp"/usr/lib/python3 "$tmp"/etc
+	cp -a /usr/bin/python3 /usr/bin/python3.13 /usr/bin/nfstest_posix \
+		"$tmp"/usr/bin/
+	cp -a /usr/lib/python3.13 "$tmp"/usr/lib/
+	cp -a /usr/lib/python3/dist-packages "$tmp"/usr/lib/python3/
+	for f in /usr/bin/python3.13 /usr/lib/python3.13/lib-dynload/*.so; do
+		ldd "$f" 2>/dev/null | grep -o '/[^ ]*' || true
+	done | sort -u | while read -r lib; do
+		cp --parents -L "$lib" "$tmp"
+	done
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$tmp"/etc/passwd
+	echo 'root:x:0:' >"$tmp"/etc/group
+	echo '127.0.0.1 localhost' >"$tmp"/etc/hosts
+fi
 (cd "$tmp" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh check|demo, on the host: make sure the build root exists, then
+# run.sh check|demo|posix, on the host: make sure the build root exists, then
 # build and run MODE inside it (scripts/vm.sh).  KSRC and KDIR, when set,
 # are host paths, mapped into the build root.  KERNEL=debug boots the debug
 # kernel of kernel/debug.config, built once into FUSE_BPF_CACHE (default

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fusebpf-testd [-s] [-p] [-b] [-f] BACKING MOUNTPOINT COMMAND [ARG...]
+ * fusebpf-testd [-s] [-p] [-b] [-f] [-a] BACKING MOUNTPOINT COMMAND [ARG...]
  *
  * Mount BACKING on MOUNTPOINT served by the test daemon, run COMMAND, then
  * unmount and print the requests the daemon received, by opcode.
@@ -9,6 +9,7 @@
  *   -b  a "bpf" mount: every node looked up is backed by its backing file
  *   -f  and filtered by progs/demo.bpf.c, whose counters are printed too;
  *       entries stay valid for 60 s, so the daemon does not revalidate them
+ *   -a  and filtered by progs/backing.bpf.c, which answers "backing" always
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 
 #include "test_daemon.h"
 #include "demo.skel.h"
+#include "backing.skel.h"
 
 static void print_filter(const struct demo *skel)
 {
@@ -36,11 +38,12 @@ int main(int argc, char **argv)
 	struct test_daemon td;
 	unsigned int flags = 0, op;
 	struct demo *skel = NULL;
-	bool filter = false;
+	struct backing *all = NULL;
+	bool filter = false, all_backing = false;
 	int opt, status = 1;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "+spbf")) != -1) {
+	while ((opt = getopt(argc, argv, "+spbfa")) != -1) {
 		if (opt == 's')
 			flags |= TD_STOCK;
 		else if (opt == 'p')
@@ -49,11 +52,13 @@ int main(int argc, char **argv)
 			flags |= TD_BPF;
 		else if (opt == 'f')
 			filter = true;
+		else if (opt == 'a')
+			all_backing = true;
 		else
 			return 2;
 	}
 	if (argc - optind < 3) {
-		fprintf(stderr, "usage: %s [-s] [-p] [-b] [-f] BACKING MOUNTPOINT COMMAND...\n",
+		fprintf(stderr, "usage: %s [-s] [-p] [-b] [-f] [-a] BACKING MOUNTPOINT COMMAND...\n",
 			argv[0]);
 		return 2;
 	}
@@ -72,6 +77,15 @@ int main(int argc, char **argv)
 		td.ctl->ext.ops_action = FUSE_BPF_OPS_NAME;
 		snprintf(td.ctl->ext.ops_name, FUSE_BPF_NAME_LEN, "demo");
 		td.ctl->entry_valid = 60;
+	} else if (all_backing) {
+		all = backing__open_and_load();
+		if (!all || backing__attach(all)) {
+			fprintf(stderr, "fusebpf-testd: cannot load the filter\n");
+			td_stop(&td);
+			return 1;
+		}
+		td.ctl->ext.ops_action = FUSE_BPF_OPS_NAME;
+		snprintf(td.ctl->ext.ops_name, FUSE_BPF_NAME_LEN, "backing");
 	}
 	pid = fork();
 	if (!pid) {
@@ -92,5 +106,6 @@ int main(int argc, char **argv)
 		print_filter(skel);
 		demo__destroy(skel);
 	}
+	backing__destroy(all);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
