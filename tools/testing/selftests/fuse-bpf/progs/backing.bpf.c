@@ -2,7 +2,7 @@
 /*
  * A filter whose prefilters all answer "backing": what it changes against
  * pure passthrough is only that every operation runs a BPF program. make
- * check-posix runs the POSIX suites through it.
+ * check-posix runs the POSIX suite through it.
  */
 #include "fuse_bpf.vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -10,37 +10,124 @@
 
 char _license[] SEC("license") = "GPL";
 
-#define BACKING_1(op, t1)						\
-	SEC("struct_ops/" #op)						\
-	int BPF_PROG(op, const struct fuse_bpf_meta *meta, t1 *a)	\
-	{								\
-		return FUSE_BPF_BACKING;				\
-	}
+SEC("struct_ops/all_lookup")
+int BPF_PROG(all_lookup, const struct fuse_bpf_meta *meta,
+	     struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_BACKING;
+}
 
-#define BACKING_2(op, t1, t2)						\
-	SEC("struct_ops/" #op)						\
-	int BPF_PROG(op, const struct fuse_bpf_meta *meta, t1 *a, t2 *b) \
-	{								\
-		return FUSE_BPF_BACKING;				\
-	}
+SEC("struct_ops/all_open")
+int BPF_PROG(all_open, const struct fuse_bpf_meta *meta,
+	     struct fuse_open_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
 
-BACKING_1(all_lookup, struct fuse_bpf_name)
-BACKING_1(all_open, struct fuse_open_in)
-BACKING_1(all_read, struct fuse_read_in)
-BACKING_1(all_write, struct fuse_write_in)
-BACKING_1(all_getattr, struct fuse_getattr_in)
-BACKING_1(all_setattr, struct fuse_setattr_in)
-BACKING_1(all_flush, struct fuse_flush_in)
-BACKING_1(all_fsync, struct fuse_fsync_in)
-BACKING_2(all_create, struct fuse_create_in, struct fuse_bpf_name)
-BACKING_2(all_mkdir, struct fuse_mkdir_in, struct fuse_bpf_name)
-BACKING_1(all_unlink, struct fuse_bpf_name)
-BACKING_1(all_rmdir, struct fuse_bpf_name)
-BACKING_2(all_link, struct fuse_link_in, struct fuse_bpf_name)
-BACKING_1(all_symlink, struct fuse_bpf_name)
-BACKING_1(all_fallocate, struct fuse_fallocate_in)
-BACKING_1(all_lseek, struct fuse_lseek_in)
-BACKING_1(all_access, struct fuse_access_in)
+SEC("struct_ops/all_read")
+int BPF_PROG(all_read, const struct fuse_bpf_meta *meta,
+	     struct fuse_read_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+SEC("struct_ops/all_write")
+int BPF_PROG(all_write, const struct fuse_bpf_meta *meta,
+	     struct fuse_write_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+SEC("struct_ops/all_getattr")
+int BPF_PROG(all_getattr, const struct fuse_bpf_meta *meta,
+	     struct fuse_getattr_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+SEC("struct_ops/all_setattr")
+int BPF_PROG(all_setattr, const struct fuse_bpf_meta *meta,
+	     struct fuse_setattr_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+SEC("struct_ops/all_flush")
+int BPF_PROG(all_flush, const struct fuse_bpf_meta *meta,
+	     struct fuse_flush_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+SEC("struct_ops/all_fsync")
+int BPF_PROG(all_fsync, const struct fuse_bpf_meta *meta,
+	     struct fuse_fsync_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+SEC("struct_ops/all_create")
+int BPF_PROG(all_create, const struct fuse_bpf_meta *meta,
+	     struct fuse_create_in *in, struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_BACKING;
+}
+
+SEC("struct_ops/all_mkdir")
+int BPF_PROG(all_mkdir, const struct fuse_bpf_meta *meta,
+	     struct fuse_mkdir_in *in, struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_BACKING;
+}
+
+SEC("struct_ops/all_unlink")
+int BPF_PROG(all_unlink, const struct fuse_bpf_meta *meta,
+	     struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_BACKING;
+}
+
+SEC("struct_ops/all_rmdir")
+int BPF_PROG(all_rmdir, const struct fuse_bpf_meta *meta,
+	     struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_BACKING;
+}
+
+SEC("struct_ops/all_link")
+int BPF_PROG(all_link, const struct fuse_bpf_meta *meta,
+	     struct fuse_link_in *in, struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_BACKING;
+}
+
+SEC("struct_ops/all_symlink")
+int BPF_PROG(all_symlink, const struct fuse_bpf_meta *meta,
+	     struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_BACKING;
+}
+
+SEC("struct_ops/all_fallocate")
+int BPF_PROG(all_fallocate, const struct fuse_bpf_meta *meta,
+	     struct fuse_fallocate_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+SEC("struct_ops/all_lseek")
+int BPF_PROG(all_lseek, const struct fuse_bpf_meta *meta,
+	     struct fuse_lseek_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+SEC("struct_ops/all_access")
+int BPF_PROG(all_access, const struct fuse_bpf_meta *meta,
+	     struct fuse_access_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
 
 SEC("struct_ops/all_rename")
 int BPF_PROG(all_rename, const struct fuse_bpf_meta *meta,
