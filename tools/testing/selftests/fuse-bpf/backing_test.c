@@ -59,6 +59,24 @@ FIXTURE_TEARDOWN(backing)
 	EXPECT_EQ(0, td_stop(&self->td));
 }
 
+/* Whether the daemon saw none of @ops; logs those it saw. */
+static bool saw_none(struct __test_metadata *_metadata,
+		     const struct test_daemon *td, const unsigned int *ops,
+		     size_t n)
+{
+	bool none = true;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!td_count(td, ops[i]))
+			continue;
+		TH_LOG("the daemon saw %lu %s", td_count(td, ops[i]),
+		       td_opname(ops[i]));
+		none = false;
+	}
+	return none;
+}
+
 /* The data requests that must not have reached the daemon. */
 static bool no_data_requests(struct __test_metadata *_metadata,
 			     const struct test_daemon *td)
@@ -67,17 +85,8 @@ static bool no_data_requests(struct __test_metadata *_metadata,
 		FUSE_READ, FUSE_WRITE, FUSE_GETATTR, FUSE_SETATTR, FUSE_OPEN,
 		FUSE_FLUSH, FUSE_FSYNC,
 	};
-	bool none = true;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(ops); i++) {
-		if (!td_count(td, ops[i]))
-			continue;
-		TH_LOG("the daemon saw %lu %s", td_count(td, ops[i]),
-		       td_opname(ops[i]));
-		none = false;
-	}
-	return none;
+	return saw_none(_metadata, td, ops, ARRAY_SIZE(ops));
 }
 
 /* Open "file" through the mount @mfd, after a lookup that counts nothing. */
@@ -489,17 +498,9 @@ static bool no_namespace_requests(struct __test_metadata *_metadata,
 		FUSE_RMDIR, FUSE_RENAME, FUSE_RENAME2, FUSE_LINK, FUSE_SYMLINK,
 		FUSE_READLINK, FUSE_STATFS,
 	};
-	bool none = true;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(ops); i++) {
-		if (!td_count(td, ops[i]))
-			continue;
-		TH_LOG("the daemon saw %lu %s", td_count(td, ops[i]),
-		       td_opname(ops[i]));
-		none = false;
-	}
-	return none && no_data_requests(_metadata, td);
+	return saw_none(_metadata, td, ops, ARRAY_SIZE(ops)) &&
+	       no_data_requests(_metadata, td);
 }
 
 TEST_F(backing, mkdir_rmdir_in_backed_dir)
