@@ -2,10 +2,13 @@
 #
 # fuse-bpf.  All build output lives in .build/ (ignored):
 #   make          build fuse_bpf.ko for KDIR (default: the running kernel)
-#   make check    build and run the kselftests in a QEMU guest (as root);
-#                 KERNEL=debug boots a KASAN/lockdep/kmemleak kernel
+#   make check    build and run the kselftests and the POSIX suites in a
+#                 QEMU guest (as root); KERNEL=debug boots a
+#                 KASAN/lockdep/kmemleak kernel
+#   make check-kselftest  the kselftests only (a few minutes)
+#   make check-posix      nfstest_posix and nfstest_lock only: on tmpfs and
+#                 on fuse-bpf, compared
 #   make demo     boot the guest and show fuse-bpf at work (as root)
-#   make check-posix  nfstest_posix on tmpfs and on fuse-bpf, compared
 # KSRC names the kernel source the stock fs/fuse comes from: a tree or a
 # linux-source tarball.
 
@@ -25,8 +28,8 @@ module:
 check demo:
 	$(given) scripts/run.sh $@
 
-check-posix:
-	$(given) scripts/run.sh posix
+check-kselftest check-posix:
+	$(given) scripts/run.sh $(@:check-%=%)
 
 clean:
 	rm -rf .build/module .build/tests .build/initramfs.cpio.gz .build/*.log
@@ -34,4 +37,4 @@ clean:
 distclean:
 	rm -rf .build
 
-.PHONY: all module check demo check-posix clean distclean
+.PHONY: all module check check-kselftest check-posix demo clean distclean

@@ -49,3 +49,11 @@ if ! cmp -s "$pkglist" "$root/.stamp-packages"; then
 		die "package installation failed, see $root.log"
 	cp "$pkglist" "$root/.stamp-packages"
 fi
+
+# nfstest 3.2 under Python 3.13: rexec.py runs exec(fstr) in a function, whose
+# locals no longer reach the code that follows (PEP 667), and nfstest_lock
+# dies with a KeyError.  Give it the module's globals.
+rexec=$root/usr/lib/python3/dist-packages/nfstest/rexec.py
+sed -i 's/exec(fstr)$/exec(fstr, globals())/' "$rexec"
+grep -q 'exec(fstr, globals())$' "$rexec" ||
+	die "cannot apply the Python 3.13 fix to $rexec"

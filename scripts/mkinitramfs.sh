@@ -30,12 +30,12 @@ for f in "$tmp"/tests/*; do
 done | sort -u | while read -r lib; do
 	cp --parents -L "$lib" "$tmp"
 done
-# make check-posix: python3 and nfstest, with their libraries and the few
+# The POSIX suites: python3 and nfstest, with their libraries and the few
 # files of /etc they read.
 if [ "${WITH_NFSTEST:-}" = 1 ]; then
 	mkdir -p "$tmp"/usr/bin "$tmp"/usr/lib/python3 "$tmp"/etc
 	cp -a /usr/bin/python3 /usr/bin/python3.13 /usr/bin/nfstest_posix \
-		"$tmp"/usr/bin/
+		/usr/bin/nfstest_lock "$tmp"/usr/bin/
 	cp -a /usr/lib/python3.13 "$tmp"/usr/lib/
 	cp -a /usr/lib/python3/dist-packages "$tmp"/usr/lib/python3/
 	for f in /usr/bin/python3.13 /usr/lib/python3.13/lib-dynload/*.so; do

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh check|demo|posix, on the host: make sure the build root exists, then
+# run.sh check|kselftest|posix|demo, on the host: make sure the build root exists, then
 # build and run MODE inside it (scripts/vm.sh).  KSRC and KDIR, when set,
 # are host paths, mapped into the build root.  KERNEL=debug boots the debug
 # kernel of kernel/debug.config, built once into FUSE_BPF_CACHE (default
@@ -50,4 +50,4 @@ esac
 "$top/scripts/buildroot.sh" "$root" "${MIRROR:-http://deb.debian.org/debian}" \
 	"$top/scripts/packages"
 INROOT_BIND="${binds[*]}" exec "$top/scripts/inroot.sh" "$root" \
-	VM_TIMEOUT="${VM_TIMEOUT:-1200}" KERNEL="$kernel" /src/scripts/vm.sh "$mode" "$ksrc" "$kdir"
+	VM_TIMEOUT="${VM_TIMEOUT:-3600}" KERNEL="$kernel" /src/scripts/vm.sh "$mode" "$ksrc" "$kdir"

@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# vm.sh check|demo|posix [KSRC] [KDIR], inside the build root: build the module
+# vm.sh check|kselftest|posix|demo [KSRC] [KDIR], inside the build root: build the module
 # and the tests for the build root's kernel (or, with KERNEL=debug, for the
 # debug kernel), pack the initramfs, boot the kernel under QEMU TCG and
-# report.  For check and posix, the last line printed is
+# report.  check is kselftest and posix in one boot.  Except for demo, the
+# last line printed is
 # "N passed, N failed" and the exit status is non-zero on any failure.
 set -euo pipefail
 
@@ -37,14 +38,14 @@ rm -rf "$out/tests"
 make -s -C "$top/tools/testing/selftests/fuse-bpf" KSFT="$ksft" \
 	KO="$out/module/fs/fuse/fuse_bpf.ko" VMLINUX="$kdir/vmlinux" \
 	OUTPUT="$out/tests" install
-WITH_NFSTEST=$([ "$mode" = posix ] && echo 1 || true) \
+WITH_NFSTEST=$([ "$mode" = check ] || [ "$mode" = posix ] && echo 1 || true) \
 	"$top/scripts/mkinitramfs.sh" "$out/initramfs.cpio.gz" \
 	"$out/module/fs/fuse/fuse_bpf.ko" "$out/tests"
 
 echo "vm: booting $kver under QEMU TCG ($mode)"
 rm -f "$out/console.log" "$out/$mode.log"
 status=0
-timeout "${VM_TIMEOUT:-1200}" qemu-system-x86_64 -accel tcg -cpu max \
+timeout "${VM_TIMEOUT:-3600}" qemu-system-x86_64 -accel tcg -cpu max \
 	-smp 2 -m 2G -no-reboot -display none -monitor none \
 	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz" \
 	-append "console=ttyS0 panic=-1 fusebpf=$mode" \

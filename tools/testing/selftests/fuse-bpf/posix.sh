@@ -1,22 +1,28 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check-posix, in the VM: Debian's nfstest_posix on a tmpfs directory,
-# on a fuse-bpf passthrough of it, and on the same with a BPF filter that
-# answers "backing" to everything; fuse-bpf must match tmpfs test for test.
-# "posix.sh run DIR LABEL" runs the suite in DIR.
+# The POSIX suites, in the VM: Debian's nfstest_posix and nfstest_lock on a
+# tmpfs directory, on a fuse-bpf passthrough of it, and on the same with a
+# BPF filter that answers "backing" to everything; fuse-bpf must match tmpfs
+# test for test.  "posix.sh run SUITE DIR LABEL" runs one suite in DIR.
 export PATH=/usr/bin:/bin:/sbin
 b=/tmp/backing
 m=/tmp/mnt
+suites="posix lock"
 
 if [ "${1:-}" = run ]; then
-	python3 /usr/bin/nfstest_posix --nomount --mtpoint "$2" \
+	case $2 in
+	posix) args= ;;
+	lock) args="--runtest btest01,nptest,optest" ;;
+	esac
+	# shellcheck disable=SC2086
+	python3 /usr/bin/nfstest_"$2" --nomount --mtpoint "$3" \
 		--server 127.0.0.1 -i lo --tcpdump /tmp/tcpdump --trcdelay 0 \
-		>/tmp/posix-"$3".log 2>&1
+		$args >/tmp/"$2-$4".log 2>&1
 	# the verdicts with what they are about, sorted: seekdir tests pick
 	# their offsets at random, so only their order differs between runs
-	sed -n 's/^ *\(PASS\|FAIL\): /\1 /p' /tmp/posix-"$3".log |
-		sort >/tmp/verdicts-"$3"
+	sed -n 's/^ *\(PASS\|FAIL\): /\1 /p' /tmp/"$2-$4".log |
+		sort >/tmp/verdicts-"$2-$4"
 	exit 0
 fi
 
@@ -29,27 +35,37 @@ printf '#!/bin/sh\necho "listening on lo" >&2\nexec sleep 1000000\n' >/tmp/tcpdu
 chmod +x /tmp/tcpdump
 
 mkdir -p $b/tmpfs $b/t $m
-/tests/posix.sh run $b/tmpfs tmpfs
-/tests/fusebpf-testd -b $b $m /tests/posix.sh run $m/t fuse-bpf >/dev/null
-/tests/fusebpf-testd -b -a $b $m /tests/posix.sh run $m/t filter >/dev/null
+for s in $suites; do
+	/tests/posix.sh run "$s" $b/tmpfs tmpfs
+	/tests/fusebpf-testd -b $b $m /tests/posix.sh run "$s" $m/t fuse-bpf \
+		>/dev/null
+	/tests/fusebpf-testd -b -a $b $m /tests/posix.sh run "$s" $m/t filter \
+		>/dev/null
+	rm -rf $b/tmpfs/* $b/t/*
+done
 
+# the counts side by side, as "passed/tests"
 counts() {
-	echo "$(grep -c . /tmp/verdicts-"$1") tests," \
-	     "$(grep -c '^PASS' /tmp/verdicts-"$1") passed," \
-	     "$(grep -c '^FAIL' /tmp/verdicts-"$1") failed"
+	echo "$(grep -c '^PASS' /tmp/verdicts-"$1")/$(grep -c . /tmp/verdicts-"$1")"
 }
-echo "# nfstest_posix on tmpfs:                     $(counts tmpfs)"
-echo "# nfstest_posix on fuse-bpf passthrough:      $(counts fuse-bpf)"
-echo "# nfstest_posix on fuse-bpf, backing filter:  $(counts filter)"
+printf '# %-14s %-14s %-14s %s\n' passed/tests tmpfs fuse-bpf \
+	"fuse-bpf + backing filter"
+for s in $suites; do
+	printf '# %-14s %-14s %-14s %s\n' "nfstest_$s" "$(counts "$s"-tmpfs)" \
+		"$(counts "$s"-fuse-bpf)" "$(counts "$s"-filter)"
+done
 echo "TAP version 13"
-echo "1..2"
+echo "1..4"
 n=0
-for v in fuse-bpf filter; do
-	n=$((n + 1))
-	if [ -s /tmp/verdicts-tmpfs ] && cmp -s /tmp/verdicts-tmpfs /tmp/verdicts-$v; then
-		echo "ok $n nfstest_posix $v matches tmpfs test for test"
-	else
-		echo "not ok $n nfstest_posix $v differs from tmpfs"
-		diff /tmp/verdicts-tmpfs /tmp/verdicts-$v | head -20 | sed 's/^/# /'
-	fi
+for s in $suites; do
+	for v in fuse-bpf filter; do
+		n=$((n + 1))
+		t=/tmp/verdicts-$s-tmpfs
+		if [ -s $t ] && cmp -s $t /tmp/verdicts-"$s-$v"; then
+			echo "ok $n nfstest_$s $v matches tmpfs test for test"
+		else
+			echo "not ok $n nfstest_$s $v differs from tmpfs"
+			diff $t /tmp/verdicts-"$s-$v" | head -20 | sed 's/^/# /'
+		fi
+	done
 done
