@@ -208,8 +208,10 @@ bool fuse_bpf_setattr(struct dentry *entry, struct iattr *attr, int *res)
  * @mask: MAY_* wanted
  * @res: the result, if this returns true
  *
- * Checked on the FUSE inode with the backing's attributes, never with the
- * backing's credentials. The access filters can only narrow it: an errno
+ * The caller's permission by the backing inode's mode and POSIX ACLs
+ * (generic_permission(), not the backing's own ->permission() or security
+ * hooks, which see the backing operations under the backing's
+ * credentials), never with the backing's credentials. The access filters can only narrow it: an errno
  * from the prefilter, or from the postfilter of a check that passed, is
  * the result; nothing a filter returns can grant what the check refused.
  *
@@ -226,7 +228,8 @@ bool fuse_bpf_permission(struct mnt_idmap *idmap, struct inode *inode,
 	if (!fbi)
 		return false;
 	fuse_bpf_copyattr(inode);
-	*res = generic_permission(idmap, inode, mask);
+	*res = generic_permission(mnt_idmap(fbi->path.mnt),
+				  d_inode(fbi->path.dentry), mask);
 	if (*res || !fbi->filter)
 		return true;
 	fuse_bpf_meta_init(&meta, inode, FUSE_ACCESS);

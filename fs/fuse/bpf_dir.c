@@ -53,10 +53,26 @@ static struct dentry *fuse_bpf_lock_lookup(struct fuse_bpf_inode *dir,
 	return dentry;
 }
 
-/* Make the backing of @entry in @dir's backing directory, and @entry. */
+/*
+ * The backing name of a name operation on @entry in @dir: @name, as its
+ * prefilter left it, which the readdir postfilter must list as @entry's
+ * name. An entry that would be hidden or listed under another name fails
+ * with @err; a rewrite that is not a name, with EIO.
+ */
+static int fuse_bpf_op_name(struct inode *dir, struct dentry *entry,
+			    struct fuse_bpf_name *name, struct qstr *q,
+			    int err)
+{
+	int ret = fuse_bpf_name_get(name, q) ?:
+		  fuse_bpf_entry_check(dir, &entry->d_name, name);
+
+	return ret && ret != -EIO ? err : ret;
+}
+
+/* Make the backing of @entry, called @name, in @dir's backing directory. */
 static int fuse_bpf_make(struct inode *dir, struct fuse_bpf_inode *fbi,
-			 struct dentry *entry, umode_t mode, dev_t rdev,
-			 const char *target)
+			 struct dentry *entry, struct fuse_bpf_name *name,
+			 umode_t mode, dev_t rdev, const char *target)
 {
 	struct mnt_idmap *idmap = mnt_idmap(fbi->path.mnt);
 	struct inode *bdir = d_inode(fbi->path.dentry);
@@ -64,9 +80,11 @@ static int fuse_bpf_make(struct inode *dir, struct fuse_bpf_inode *fbi,
 	const struct cred *old;
 	struct dentry *bd;
 	struct cred *cred;
+	struct qstr q;
 	int err;
 
-	err = mnt_want_write(fbi->path.mnt);
+	err = fuse_bpf_op_name(dir, entry, name, &q, -EPERM) ?:
+	      mnt_want_write(fbi->path.mnt);
 	if (err)
 		return err;
 	old = fuse_bpf_creator(fbi, &cred);
@@ -74,7 +92,7 @@ static int fuse_bpf_make(struct inode *dir, struct fuse_bpf_inode *fbi,
 		err = -ENOMEM;
 		goto out_drop;
 	}
-	bd = fuse_bpf_lock_lookup(fbi, &entry->d_name);
+	bd = fuse_bpf_lock_lookup(fbi, &q);
 	err = PTR_ERR(bd);
 	if (IS_ERR(bd))
 		goto out_creds;
@@ -152,8 +170,8 @@ bool fuse_bpf_create(struct inode *dir, struct dentry *entry, umode_t mode,
 		ret = fuse_bpf_pre(fbi, create, dir, &meta, &in, &name);
 		if (ret == FUSE_BPF_USER)
 			return false;
-		*res = ret < 0 ? ret : fuse_bpf_make(dir, fbi, entry, mode, 0,
-						     NULL);
+		*res = ret < 0 ? ret : fuse_bpf_make(dir, fbi, entry, &name,
+						     mode, 0, NULL);
 		if (ret >= 0)
 			*res = fuse_bpf_post(fbi->filter, create, ret, dir, *res,
 					     &meta, &in, &name);
@@ -167,8 +185,8 @@ bool fuse_bpf_create(struct inode *dir, struct dentry *entry, umode_t mode,
 		ret = fuse_bpf_pre(fbi, mknod, dir, &meta, &in, &name);
 		if (ret == FUSE_BPF_USER)
 			return false;
-		*res = ret < 0 ? ret : fuse_bpf_make(dir, fbi, entry, mode,
-						     rdev, NULL);
+		*res = ret < 0 ? ret : fuse_bpf_make(dir, fbi, entry, &name,
+						     mode, rdev, NULL);
 		if (ret >= 0)
 			*res = fuse_bpf_post(fbi->filter, mknod, ret, dir, *res,
 					     &meta, &in, &name);
@@ -272,7 +290,8 @@ bool fuse_bpf_mkdir(struct inode *dir, struct dentry *entry, umode_t mode,
 	*res = ret;
 	if (ret < 0)
 		return true;
-	*res = fuse_bpf_make(dir, fbi, entry, S_IFDIR | mode, 0, NULL);
+	*res = fuse_bpf_make(dir, fbi, entry, &name, S_IFDIR | mode, 0,
+			     NULL);
 	*res = fuse_bpf_post(fbi->filter, mkdir, ret, dir, *res, &meta, &in,
 			     &name);
 	return true;
@@ -307,27 +326,31 @@ bool fuse_bpf_symlink(struct inode *dir, struct dentry *entry,
 	*res = ret;
 	if (ret < 0)
 		return true;
-	*res = fuse_bpf_make(dir, fbi, entry, S_IFLNK | 0777, 0, target);
+	*res = fuse_bpf_make(dir, fbi, entry, &name, S_IFLNK | 0777, 0,
+			     target);
 	*res = fuse_bpf_post(fbi->filter, symlink, ret, dir, *res, &meta,
 			     &name);
 	return true;
 }
 
-/* Remove the backing of @entry from @fbi's backing directory. */
-static int fuse_bpf_remove(struct fuse_bpf_inode *fbi, struct dentry *entry,
+/* Remove the backing of @entry, called @name, from @dir's backing dir. */
+static int fuse_bpf_remove(struct inode *dir, struct fuse_bpf_inode *fbi,
+			   struct dentry *entry, struct fuse_bpf_name *name,
 			   bool rmdir)
 {
 	struct mnt_idmap *idmap = mnt_idmap(fbi->path.mnt);
 	struct inode *bdir = d_inode(fbi->path.dentry);
 	const struct cred *old;
 	struct dentry *bd;
+	struct qstr q;
 	int err;
 
-	err = mnt_want_write(fbi->path.mnt);
+	err = fuse_bpf_op_name(dir, entry, name, &q, -ENOENT) ?:
+	      mnt_want_write(fbi->path.mnt);
 	if (err)
 		return err;
 	old = override_creds(fbi->cred);
-	bd = fuse_bpf_lock_lookup(fbi, &entry->d_name);
+	bd = fuse_bpf_lock_lookup(fbi, &q);
 	err = PTR_ERR(bd);
 	if (IS_ERR(bd))
 		goto out;
@@ -388,7 +411,7 @@ bool fuse_bpf_unlink(struct inode *dir, struct dentry *entry, bool rmdir,
 	*res = ret;
 	if (ret < 0)
 		return true;
-	*res = fuse_bpf_remove(fbi, entry, rmdir);
+	*res = fuse_bpf_remove(dir, fbi, entry, &name, rmdir);
 	if (!*res) {
 		fuse_bpf_copyattr(dir);
 		fuse_bpf_relinked(d_inode(entry));
@@ -402,11 +425,14 @@ bool fuse_bpf_unlink(struct inode *dir, struct dentry *entry, bool rmdir,
 	return true;
 }
 
-/* Rename in the backing: both directories are backed on one mount. */
+/*
+ * Rename in the backing, from @oldq to @newq: both directories are backed
+ * on one mount.
+ */
 static int fuse_bpf_rename_backing(struct fuse_bpf_inode *ofbi,
-				   struct dentry *oldent,
+				   const struct qstr *oldq,
 				   struct fuse_bpf_inode *nfbi,
-				   struct dentry *newent, unsigned int flags)
+				   const struct qstr *newq, unsigned int flags)
 {
 	struct mnt_idmap *idmap = mnt_idmap(ofbi->path.mnt);
 	struct dentry *obdir = ofbi->path.dentry, *nbdir = nfbi->path.dentry;
@@ -429,13 +455,11 @@ static int fuse_bpf_rename_backing(struct fuse_bpf_inode *ofbi,
 	err = PTR_ERR(trap);
 	if (IS_ERR(trap))
 		goto out;
-	rd.old_dentry = lookup_one(idmap, oldent->d_name.name, obdir,
-				   oldent->d_name.len);
+	rd.old_dentry = lookup_one(idmap, oldq->name, obdir, oldq->len);
 	err = PTR_ERR(rd.old_dentry);
 	if (IS_ERR(rd.old_dentry))
 		goto out_unlock;
-	rd.new_dentry = lookup_one(idmap, newent->d_name.name, nbdir,
-				   newent->d_name.len);
+	rd.new_dentry = lookup_one(idmap, newq->name, nbdir, newq->len);
 	err = PTR_ERR(rd.new_dentry);
 	if (IS_ERR(rd.new_dentry))
 		goto out_old;
@@ -484,6 +508,7 @@ bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
 	};
 	struct fuse_bpf_name oldname, newname;
 	struct fuse_bpf_meta meta;
+	struct qstr oldq, newq;
 	int ret;
 
 	if (!ofbi && !nfbi)
@@ -507,10 +532,12 @@ bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
 	*res = ret;
 	if (ret < 0)
 		return true;
-	*res = -EXDEV;
-	if (ofbi->path.mnt == nfbi->path.mnt)
-		*res = fuse_bpf_rename_backing(ofbi, oldent, nfbi, newent,
-					       flags);
+	*res = fuse_bpf_op_name(olddir, oldent, &oldname, &oldq, -ENOENT) ?:
+	       fuse_bpf_op_name(newdir, newent, &newname, &newq, -EPERM);
+	if (!*res && ofbi->path.mnt != nfbi->path.mnt)
+		*res = -EXDEV;
+	if (!*res)
+		*res = fuse_bpf_rename_backing(ofbi, &oldq, nfbi, &newq, flags);
 	if (!*res) {
 		fuse_bpf_copyattr(olddir);
 		fuse_bpf_copyattr(newdir);
@@ -547,6 +574,7 @@ bool fuse_bpf_link(struct dentry *entry, struct inode *newdir,
 	struct fuse_bpf_name name;
 	const struct cred *old;
 	struct dentry *bd;
+	struct qstr q;
 	int ret;
 
 	if (!nfbi) {
@@ -571,11 +599,12 @@ bool fuse_bpf_link(struct dentry *entry, struct inode *newdir,
 	*res = -EXDEV;
 	if (!fbi || fbi->path.mnt != nfbi->path.mnt)
 		goto post;
-	*res = mnt_want_write(nfbi->path.mnt);
+	*res = fuse_bpf_op_name(newdir, newent, &name, &q, -EPERM) ?:
+	       mnt_want_write(nfbi->path.mnt);
 	if (*res)
 		goto post;
 	old = override_creds(nfbi->cred);
-	bd = fuse_bpf_lock_lookup(nfbi, &newent->d_name);
+	bd = fuse_bpf_lock_lookup(nfbi, &q);
 	*res = PTR_ERR(bd);
 	if (!IS_ERR(bd)) {
 		*res = d_is_positive(bd) ? -EEXIST :
@@ -599,6 +628,20 @@ post:
 	return true;
 }
 
+/*
+ * The prefilter of an operation without input (readlink, statfs): the
+ * daemon, if asked, gets just the request header.
+ */
+#define fuse_bpf_pre_noarg(fbi, op, inode, meta)			\
+({									\
+	int __pre = fuse_bpf_prefilter(fbi, op, meta);			\
+									\
+	if (__pre == FUSE_BPF_USER_PREFILTER)				\
+		__pre = fuse_bpf_user_prefilter(inode, (meta)->opcode,	\
+						NULL, 0);		\
+	__pre;								\
+})
+
 /**
  * fuse_bpf_get_link - read a backed symlink
  * @dentry: the symlink, NULL in RCU walk
@@ -606,15 +649,15 @@ post:
  * @done: how to release the result
  * @res: the target, if this returns true
  *
- * No filter decides this: the target is the backing's.
- *
- * Return: false if @inode is not backed.
+ * Return: false if @inode is not backed or the daemon reads the link.
  */
 bool fuse_bpf_get_link(struct dentry *dentry, struct inode *inode,
 		       struct delayed_call *done, const char **res)
 {
 	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	struct fuse_bpf_meta meta;
 	const struct cred *old;
+	int ret, err;
 
 	if (!fbi)
 		return false;
@@ -622,9 +665,30 @@ bool fuse_bpf_get_link(struct dentry *dentry, struct inode *inode,
 		*res = ERR_PTR(-ECHILD);
 		return true;
 	}
+	fuse_bpf_meta_init(&meta, inode, FUSE_READLINK);
+	ret = fuse_bpf_pre_noarg(fbi, readlink, inode, &meta);
+	if (ret == FUSE_BPF_USER)
+		return false;
+	if (ret < 0) {
+		*res = ERR_PTR(ret);
+		return true;
+	}
 	old = override_creds(fbi->cred);
 	*res = vfs_get_link(fbi->path.dentry, done);
 	revert_creds(old);
+	err = IS_ERR(*res) ? PTR_ERR(*res) : strlen(*res);
+	if (ret == FUSE_BPF_POSTFILTER)
+		err = fuse_bpf_call(fbi->filter, readlink_postfilter, err,
+				    &meta, err);
+	else if (ret == FUSE_BPF_USER_POSTFILTER)
+		err = fuse_bpf_user_postfilter(inode, FUSE_READLINK, NULL, 0,
+					       err);
+	if (err < 0 && !IS_ERR(*res)) {
+		do_delayed_call(done);
+		clear_delayed_call(done);
+	}
+	if (err < 0)
+		*res = ERR_PTR(err);
 	return true;
 }
 
@@ -636,18 +700,38 @@ bool fuse_bpf_get_link(struct dentry *dentry, struct inode *inode,
  *
  * The backing file system's numbers, with FUSE's magic.
  *
- * Return: false if @dentry is not backed.
+ * Return: false if @dentry is not backed or the daemon answers.
  */
 bool fuse_bpf_statfs(struct dentry *dentry, struct kstatfs *buf, int *res)
 {
-	struct fuse_bpf_inode *fbi = fuse_bpf_inode(d_inode(dentry));
+	struct inode *inode = d_inode(dentry);
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	struct fuse_statfs_out out = {};
+	struct fuse_bpf_meta meta;
 	const struct cred *old;
+	int ret;
 
 	if (!fbi)
 		return false;
+	fuse_bpf_meta_init(&meta, inode, FUSE_STATFS);
+	ret = fuse_bpf_pre_noarg(fbi, statfs, inode, &meta);
+	if (ret == FUSE_BPF_USER)
+		return false;
+	*res = ret;
+	if (ret < 0)
+		return true;
 	old = override_creds(fbi->cred);
 	*res = vfs_statfs(&fbi->path, buf);
 	revert_creds(old);
 	buf->f_type = FUSE_SUPER_MAGIC;
+	if (!*res)
+		out.st = (struct fuse_kstatfs) {
+			.blocks = buf->f_blocks, .bfree = buf->f_bfree,
+			.bavail = buf->f_bavail, .files = buf->f_files,
+			.ffree = buf->f_ffree, .bsize = buf->f_bsize,
+			.namelen = buf->f_namelen, .frsize = buf->f_frsize,
+		};
+	*res = fuse_bpf_post(fbi->filter, statfs, ret, inode, *res, &meta,
+			     &out);
 	return true;
 }

@@ -136,18 +136,22 @@ void fuse_bpf_file_release(struct file *file)
 
 	if (!fbi || !ff->passthrough)
 		return;
-	if (!S_ISREG(inode->i_mode)) {
-		fput(ff->passthrough);
-		ff->passthrough = NULL;
-		return;
-	}
-	fuse_bpf_meta_init(&meta, inode, FUSE_RELEASE);
 	in.fh = ff->fh;
 	in.flags = file->f_flags;
-	ret = fuse_bpf_prefilter(fbi, release, &meta, &in);
+	if (S_ISDIR(inode->i_mode)) {
+		fuse_bpf_meta_init(&meta, inode, FUSE_RELEASEDIR);
+		ret = fuse_bpf_prefilter(fbi, releasedir, &meta, &in);
+	} else {
+		fuse_bpf_meta_init(&meta, inode, FUSE_RELEASE);
+		ret = fuse_bpf_prefilter(fbi, release, &meta, &in);
+	}
 	fput(ff->passthrough);
 	ff->passthrough = NULL;
-	fuse_bpf_post(fbi->filter, release, ret, inode, 0, &meta, &in);
+	if (S_ISDIR(inode->i_mode))
+		fuse_bpf_post(fbi->filter, releasedir, ret, inode, 0, &meta,
+			      &in);
+	else
+		fuse_bpf_post(fbi->filter, release, ret, inode, 0, &meta, &in);
 }
 
 /* The result a read or write returns, after the postfilter. */

@@ -105,6 +105,26 @@ int fuse_bpf_name_set(struct fuse_bpf_name *name, const struct qstr *q)
 }
 
 /**
+ * fuse_bpf_name_get - the name a filter left
+ * @name: the filter's argument, which it may have rewritten
+ * @q: the name
+ *
+ * Return: 0, or -EIO if @name does not hold a name a directory entry can
+ * have.
+ */
+int fuse_bpf_name_get(struct fuse_bpf_name *name, struct qstr *q)
+{
+	size_t len = strnlen(name->name, sizeof(name->name));
+
+	if (!len || len == sizeof(name->name) ||
+	    memchr(name->name, '/', len) || is_dot_dotdot(name->name, len))
+		return -EIO;
+	name->namelen = len;
+	*q = (struct qstr)QSTR_INIT(name->name, len);
+	return 0;
+}
+
+/**
  * fuse_bpf_lookup_init - make room for the extension in a LOOKUP reply
  * @fc: the connection
  * @args: the LOOKUP request, whose first out argument is fuse_entry_out
@@ -406,7 +426,9 @@ static void fuse_bpf_entry_fill(struct fuse_entry_out *out,
  *
  * The lookup prefilter decides: the backing (the kernel looks the name up
  * in the backing directory and makes a kernel-only inode inheriting
- * @dir's filter), the daemon, or an errno.
+ * @dir's filter), the daemon, or an errno. It may rewrite the name to
+ * look up in the backing directory, if the readdir postfilter lists that
+ * entry under the name looked up.
  *
  * Return: false if the lookup goes to the daemon (a normal FUSE_LOOKUP).
  */
@@ -418,7 +440,8 @@ bool fuse_bpf_lookup(struct inode *dir, struct dentry *entry,
 	struct fuse_entry_out out = {};
 	struct fuse_bpf_meta meta;
 	struct inode *inode = NULL;
-	int ret;
+	struct qstr name;
+	int ret, err;
 
 	if (!parent)
 		return false;
@@ -434,16 +457,19 @@ bool fuse_bpf_lookup(struct inode *dir, struct dentry *entry,
 		return false;
 	if (ret < 0)
 		goto out;
-
-	inode = fuse_bpf_lookup_child(dir, parent, &entry->d_name);
-	if (IS_ERR(inode)) {
-		*res = ERR_CAST(inode);
-		return true;
+	/* what a listing does not show under this name, a lookup misses */
+	err = fuse_bpf_name_get(&in, &name) ?:
+	      fuse_bpf_entry_check(dir, &entry->d_name, &in);
+	if (err == -EIO) {
+		ret = err;
+		goto out;
 	}
-	/* what a listing hides, a lookup does not find */
-	if (inode && fuse_bpf_entry_hidden(dir, &entry->d_name)) {
-		iput(inode);
-		inode = NULL;
+	if (!err) {
+		inode = fuse_bpf_lookup_child(dir, parent, &name);
+		if (IS_ERR(inode)) {
+			*res = ERR_CAST(inode);
+			return true;
+		}
 	}
 	fuse_bpf_entry_fill(&out, inode);
 	ret = fuse_bpf_post(parent->filter, lookup, ret, dir,

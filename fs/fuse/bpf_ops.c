@@ -161,25 +161,55 @@ static int fuse_bpf_btf_init(struct btf *btf)
 }
 
 /*
- * Which argument structs a prefilter may write, and where. The verifier
- * only hands btf_struct_access() a BTF type, and this module cannot look
- * types up by name, so the types are learnt from the context accesses of
- * the members that take them: a program must load an argument pointer
- * from its context before it can store through it.
+ * What filters may write: the I/O sizes, which the kernel only lets
+ * shrink, and the names of name operations, which say what the backing
+ * entry is called (the listed name, for the readdir postfilter). The
+ * verifier only hands btf_struct_access() a BTF type, and this module
+ * cannot look types up by name, so each type is learnt from the context
+ * accesses of the arguments that have it: a program must load an argument
+ * pointer from its context before it can store through it.
  */
-struct fuse_bpf_writable {
-	unsigned int member;
-	size_t off, size;
-	const struct btf_type *type;
+enum {
+	FUSE_BPF_READ_IN,
+	FUSE_BPF_WRITE_IN,
+	FUSE_BPF_NAME,
+	FUSE_BPF_NR_TYPES
 };
 
-#define FUSE_BPF_MEMBER(m) (offsetof(struct fuse_ops, m) / sizeof(void *))
+static const struct btf_type *fuse_bpf_types[FUSE_BPF_NR_TYPES];
 
-static struct fuse_bpf_writable fuse_bpf_writable[] = {
-	{ FUSE_BPF_MEMBER(read_iter_prefilter),
-	  offsetof(struct fuse_read_in, size), sizeof(u32) },
-	{ FUSE_BPF_MEMBER(write_iter_prefilter),
-	  offsetof(struct fuse_write_in, size), sizeof(u32) },
+#define FUSE_BPF_MEMBER(m) (offsetof(struct fuse_ops, m) / sizeof(void *))
+#define FUSE_BPF_ARG(m, arg, type) { FUSE_BPF_MEMBER(m), arg, type }
+
+/* The writable arguments: a member, the argument's number, its type. */
+static const struct {
+	unsigned int member, arg, type;
+} fuse_bpf_writable_args[] = {
+	FUSE_BPF_ARG(read_iter_prefilter, 1, FUSE_BPF_READ_IN),
+	FUSE_BPF_ARG(write_iter_prefilter, 1, FUSE_BPF_WRITE_IN),
+	FUSE_BPF_ARG(lookup_prefilter, 1, FUSE_BPF_NAME),
+	FUSE_BPF_ARG(create_prefilter, 2, FUSE_BPF_NAME),
+	FUSE_BPF_ARG(mknod_prefilter, 2, FUSE_BPF_NAME),
+	FUSE_BPF_ARG(mkdir_prefilter, 2, FUSE_BPF_NAME),
+	FUSE_BPF_ARG(symlink_prefilter, 1, FUSE_BPF_NAME),
+	FUSE_BPF_ARG(unlink_prefilter, 1, FUSE_BPF_NAME),
+	FUSE_BPF_ARG(rmdir_prefilter, 1, FUSE_BPF_NAME),
+	FUSE_BPF_ARG(rename_prefilter, 2, FUSE_BPF_NAME),
+	FUSE_BPF_ARG(rename_prefilter, 3, FUSE_BPF_NAME),
+	FUSE_BPF_ARG(link_prefilter, 2, FUSE_BPF_NAME),
+	FUSE_BPF_ARG(readdir_postfilter, 1, FUSE_BPF_NAME),
+};
+
+/* The writable fields of each type: any part of [off, off + size). */
+static const struct {
+	unsigned int type;
+	size_t off, size;
+} fuse_bpf_writable_fields[] = {
+	{ FUSE_BPF_READ_IN, offsetof(struct fuse_read_in, size), sizeof(u32) },
+	{ FUSE_BPF_WRITE_IN, offsetof(struct fuse_write_in, size),
+	  sizeof(u32) },
+	{ FUSE_BPF_NAME, offsetof(struct fuse_bpf_name, name),
+	  sizeof_field(struct fuse_bpf_name, name) },
 };
 
 static bool fuse_bpf_is_valid_access(int off, int size,
@@ -191,28 +221,52 @@ static bool fuse_bpf_is_valid_access(int off, int size,
 
 	if (!bpf_tracing_btf_ctx_access(off, size, type, prog, info))
 		return false;
-	/* the argument struct is the second argument of a prefilter */
-	if (off != sizeof(u64) || !info->btf)
+	if (!info->btf)
 		return true;
-	for (i = 0; i < ARRAY_SIZE(fuse_bpf_writable); i++)
-		if (fuse_bpf_writable[i].member == prog->expected_attach_type)
-			WRITE_ONCE(fuse_bpf_writable[i].type,
+	for (i = 0; i < ARRAY_SIZE(fuse_bpf_writable_args); i++)
+		if (fuse_bpf_writable_args[i].member ==
+		    prog->expected_attach_type &&
+		    fuse_bpf_writable_args[i].arg == off / sizeof(u64))
+			WRITE_ONCE(fuse_bpf_types[fuse_bpf_writable_args[i].type],
 				   btf_type_by_id(info->btf, info->btf_id));
 	return true;
 }
 
+/* Whether the program being verified has a writable argument of @type. */
+static bool fuse_bpf_member_writes(const struct bpf_prog *prog,
+				   unsigned int type)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(fuse_bpf_writable_args); i++)
+		if (fuse_bpf_writable_args[i].member ==
+		    prog->expected_attach_type &&
+		    fuse_bpf_writable_args[i].type == type)
+			return true;
+	return false;
+}
+
+/*
+ * The verifier passes its own log, which is part of its environment: that
+ * is where the program being verified is.
+ */
 static int fuse_bpf_btf_struct_access(struct bpf_verifier_log *log,
 				      const struct bpf_reg_state *reg,
 				      int off, int size)
 {
+	struct bpf_verifier_env *env = container_of(log,
+						    struct bpf_verifier_env,
+						    log);
 	const struct btf_type *t = btf_type_by_id(reg->btf, reg->btf_id);
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(fuse_bpf_writable); i++) {
-		const struct fuse_bpf_writable *w = &fuse_bpf_writable[i];
+	for (i = 0; i < ARRAY_SIZE(fuse_bpf_writable_fields); i++) {
+		unsigned int type = fuse_bpf_writable_fields[i].type;
+		size_t woff = fuse_bpf_writable_fields[i].off;
 
-		if (READ_ONCE(w->type) == t && off == w->off &&
-		    size == w->size)
+		if (READ_ONCE(fuse_bpf_types[type]) == t && off >= woff &&
+		    off + size <= woff + fuse_bpf_writable_fields[i].size &&
+		    fuse_bpf_member_writes(env->prog, type))
 			return 0;
 	}
 	bpf_log(log, "fuse_ops: a filter may not write here (offset %d)\n",
@@ -550,7 +604,7 @@ fuse_ops__copy_file_range_postfilter(const struct fuse_bpf_meta *meta,
 }
 
 static int fuse_ops__readdir_postfilter(const struct fuse_bpf_meta *meta,
-					 const struct fuse_bpf_name *name,
+					 struct fuse_bpf_name *name,
 					 int ret)
 {
 	return ret;
@@ -565,6 +619,54 @@ static int fuse_ops__access_prefilter(const struct fuse_bpf_meta *meta,
 static int fuse_ops__access_postfilter(const struct fuse_bpf_meta *meta,
 				       const struct fuse_access_in *in,
 				       int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__opendir_prefilter(const struct fuse_bpf_meta *meta,
+				       struct fuse_open_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__opendir_postfilter(const struct fuse_bpf_meta *meta,
+					const struct fuse_open_in *in, int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__releasedir_prefilter(const struct fuse_bpf_meta *meta,
+					  struct fuse_release_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__releasedir_postfilter(const struct fuse_bpf_meta *meta,
+					   const struct fuse_release_in *in,
+					   int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__statfs_prefilter(const struct fuse_bpf_meta *meta)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__statfs_postfilter(const struct fuse_bpf_meta *meta,
+				       const struct fuse_statfs_out *out,
+				       int ret)
+{
+	return ret;
+}
+
+static int fuse_ops__readlink_prefilter(const struct fuse_bpf_meta *meta)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__readlink_postfilter(const struct fuse_bpf_meta *meta,
+					 int ret)
 {
 	return ret;
 }
@@ -621,6 +723,14 @@ static struct fuse_ops fuse_bpf_cfi_stubs = {
 	.readdir_postfilter = fuse_ops__readdir_postfilter,
 	.access_prefilter = fuse_ops__access_prefilter,
 	.access_postfilter = fuse_ops__access_postfilter,
+	.opendir_prefilter = fuse_ops__opendir_prefilter,
+	.opendir_postfilter = fuse_ops__opendir_postfilter,
+	.releasedir_prefilter = fuse_ops__releasedir_prefilter,
+	.releasedir_postfilter = fuse_ops__releasedir_postfilter,
+	.statfs_prefilter = fuse_ops__statfs_prefilter,
+	.statfs_postfilter = fuse_ops__statfs_postfilter,
+	.readlink_prefilter = fuse_ops__readlink_prefilter,
+	.readlink_postfilter = fuse_ops__readlink_postfilter,
 };
 
 static struct bpf_struct_ops fuse_bpf_struct_ops = {

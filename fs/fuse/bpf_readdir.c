@@ -16,66 +16,112 @@
  * @file: the file being opened
  * @res: the result, if this returns true
  *
+ * As for files, the opendir prefilter's USER also sends FUSE_OPENDIR; the
+ * listing comes from the backing directory either way.
+ *
  * Return: false if @inode is not backed.
  */
 bool fuse_bpf_opendir(struct inode *inode, struct file *file, int *res)
 {
 	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	struct fuse_mount *fm = get_fuse_mount(inode);
+	struct fuse_open_in in = { .flags = file->f_flags };
+	struct fuse_bpf_meta meta;
 	struct fuse_file *ff;
 	struct file *backing;
+	int ret;
 
 	if (!fbi)
 		return false;
 	*res = generic_file_open(inode, file);
 	if (*res)
 		return true;
-	ff = fuse_file_alloc(get_fuse_mount(inode), false);
-	if (!ff) {
-		*res = -ENOMEM;
+	fuse_bpf_meta_init(&meta, inode, FUSE_OPENDIR);
+	ret = fuse_bpf_pre(fbi, opendir, inode, &meta, &in);
+	*res = ret;
+	if (ret < 0)
 		return true;
-	}
+	if (ret == FUSE_BPF_USER)
+		ff = fuse_file_open(fm, get_node_id(inode), file->f_flags, true);
+	else
+		ff = fuse_file_alloc(fm, false) ?: ERR_PTR(-ENOMEM);
+	*res = PTR_ERR_OR_ZERO(ff);
+	if (*res)
+		return true;
+	ff->nodeid = get_node_id(inode);
 	backing = backing_file_open(file, O_RDONLY | O_DIRECTORY, &fbi->path,
 				    fbi->cred);
-	if (IS_ERR(backing)) {
+	*res = PTR_ERR_OR_ZERO(backing);
+	if (!*res)
+		ff->passthrough = backing;
+	*res = fuse_bpf_post(fbi->filter, opendir, ret, inode, *res, &meta,
+			     &in);
+	if (*res) {
+		if (ff->passthrough)
+			fput(ff->passthrough);
 		fuse_sync_release(get_fuse_inode(inode), ff, file->f_flags);
-		*res = PTR_ERR(backing);
 		return true;
 	}
-	ff->nodeid = get_node_id(inode);
-	ff->passthrough = backing;
 	file->private_data = ff;
 	return true;
 }
 
-/**
- * fuse_bpf_entry_hidden - whether the filter hides entry @name of @dir
- * @dir: the backed directory
- * @name: the entry
- *
- * The readdir postfilter, asked for each entry of a listing and for each
- * name the kernel looks up in the directory, so that ls and lookup agree.
- *
- * Return: 0 if the entry is visible, else the errno the filter gave.
+/*
+ * Ask the readdir postfilter about the backing entry @n of @dir, which
+ * becomes the name it is listed as, in @q. Returns 0, the errno that hides
+ * the entry, or -EIO if the filter wrote something that is not a name.
  */
-int fuse_bpf_entry_hidden(struct inode *dir, const struct qstr *name)
+static int fuse_bpf_entry_listed(struct inode *dir, struct fuse_bpf_inode *fbi,
+				 struct fuse_bpf_name *n, struct qstr *q)
+{
+	struct fuse_bpf_meta meta;
+	int ret;
+
+	fuse_bpf_meta_init(&meta, dir, FUSE_READDIR);
+	ret = min(fuse_bpf_call(fbi->filter, readdir_postfilter, 0, &meta, n,
+				0), 0);
+	return ret ?: fuse_bpf_name_get(n, q);
+}
+
+/**
+ * fuse_bpf_entry_check - whether a backing entry is listed under a name
+ * @dir: the backed directory
+ * @shown: the name the caller used
+ * @backing: the name of the backing entry, which a prefilter may have
+ *	rewritten from @shown
+ *
+ * Every name the kernel resolves or makes in a backed directory is checked
+ * here: the readdir postfilter must list the backing entry as @shown, so
+ * that a listing, lookups and name operations agree whatever the filter.
+ *
+ * Return: 0; -EIO for a rewritten name that is not a name; the errno the
+ * filter hides the entry with; -ENOENT if it lists it under another name.
+ */
+int fuse_bpf_entry_check(struct inode *dir, const struct qstr *shown,
+			 const struct fuse_bpf_name *backing)
 {
 	struct fuse_bpf_inode *fbi = fuse_bpf_inode(dir);
-	struct fuse_bpf_meta meta;
-	struct fuse_bpf_name n;
+	struct fuse_bpf_name n = *backing;
+	struct qstr q;
+	int err;
 
-	if (!fbi || !fbi->filter || fuse_bpf_name_set(&n, name))
+	if (!fbi || !fbi->filter)
 		return 0;
-	fuse_bpf_meta_init(&meta, dir, FUSE_READDIR);
-	return min(fuse_bpf_call(fbi->filter, readdir_postfilter, 0, &meta,
-				 &n, 0), 0);
+	err = fuse_bpf_entry_listed(dir, fbi, &n, &q);
+	if (!err && (q.len != shown->len || memcmp(q.name, shown->name, q.len)))
+		err = -ENOENT;
+	return err;
 }
 
 struct fuse_bpf_readdir {
 	struct dir_context ctx;
 	struct dir_context *caller;
 	struct inode *dir;
+	struct fuse_bpf_inode *fbi;
+	int err;
 };
 
+/* Pass on the entries the filter shows, under the names it gives them. */
 static bool fuse_bpf_filldir(struct dir_context *ctx, const char *name,
 			     int namelen, loff_t offset, u64 ino,
 			     unsigned int d_type)
@@ -83,11 +129,22 @@ static bool fuse_bpf_filldir(struct dir_context *ctx, const char *name,
 	struct fuse_bpf_readdir *rd = container_of(ctx, struct fuse_bpf_readdir,
 						   ctx);
 	struct qstr q = QSTR_INIT(name, namelen);
+	struct fuse_bpf_name n;
+	int err;
 
-	if (!is_dot_dotdot(name, namelen) && fuse_bpf_entry_hidden(rd->dir, &q))
+	if (is_dot_dotdot(name, namelen))
+		return rd->caller->actor(rd->caller, name, namelen, offset, ino,
+					 d_type);
+	/* a name no filter can be asked about is not shown */
+	if (fuse_bpf_name_set(&n, &q))
 		return true;
-	return rd->caller->actor(rd->caller, name, namelen, offset, ino,
-				 d_type);
+	err = fuse_bpf_entry_listed(rd->dir, rd->fbi, &n, &q);
+	if (err == -EIO) {
+		rd->err = err;
+		return false;
+	}
+	return err || rd->caller->actor(rd->caller, q.name, q.len, offset,
+					ino, d_type);
 }
 
 /**
@@ -98,7 +155,7 @@ static bool fuse_bpf_filldir(struct dir_context *ctx, const char *name,
  *
  * The entries are the backing directory's, with its inode numbers, which
  * are what stat reports for backed inodes, less those the readdir
- * postfilter hides.
+ * postfilter hides, under the names it gives them.
  *
  * Return: false if @file was not opened by fuse_bpf_opendir().
  */
@@ -111,6 +168,7 @@ bool fuse_bpf_readdir(struct file *file, struct dir_context *ctx, int *res)
 		.ctx.pos = ctx->pos,
 		.caller = ctx,
 		.dir = file_inode(file),
+		.fbi = fbi,
 	};
 	const struct cred *old_cred;
 
@@ -136,7 +194,7 @@ bool fuse_bpf_readdir(struct file *file, struct dir_context *ctx, int *res)
 		}
 	}
 	if (fbi->filter) {
-		*res = iterate_dir(ff->passthrough, &rd.ctx);
+		*res = iterate_dir(ff->passthrough, &rd.ctx) ?: rd.err;
 		ctx->pos = rd.ctx.pos;
 	} else {
 		*res = iterate_dir(ff->passthrough, ctx);

@@ -84,8 +84,19 @@ struct fuse_mount;
  *	source's filter decides)
  * @copy_file_range_postfilter: gets the bytes copied or the error
  * @readdir_postfilter: for each entry of a backed directory, listed or
- *	looked up by the kernel: a negative errno hides it (lookups then
- *	fail with ENOENT), so that a listing and lookups agree
+ *	named by the kernel: a negative errno hides it, and it may rewrite
+ *	the name it is listed under; the kernel resolves and makes a name
+ *	only if this lists the backing entry under it (lookups fail with
+ *	ENOENT, creations with EPERM), so a listing and lookups agree
+ * @opendir_prefilter: opendir of a backed directory; USER also sends
+ *	FUSE_OPENDIR
+ * @opendir_postfilter: gets the result of the opendir
+ * @releasedir_prefilter: release of a backed directory (notification only)
+ * @releasedir_postfilter: after the backing directory is dropped
+ * @statfs_prefilter: statfs of a backed inode
+ * @statfs_postfilter: gets the backing file system's numbers
+ * @readlink_prefilter: readlink of a backed symlink
+ * @readlink_postfilter: gets the length of the target or the error
  * @access_prefilter: every permission check that passed on a backed inode
  *	(path walks included, so it must be cheap); an errno refuses, nothing
  *	grants; the daemon is not asked
@@ -93,8 +104,10 @@ struct fuse_mount;
  * @name: the instance's name in the registry, NUL-terminated
  *
  * A prefilter returns an enum fuse_bpf_result or a negative errno and may
- * edit the fields of its input that fuse_bpf_btf_struct_access() allows; a
- * postfilter returns the result the caller sees. Every member is optional.
+ * edit the fields of its input that fuse_bpf_btf_struct_access() allows
+ * (the prefilters of name operations, the name in the backing directory);
+ * a postfilter returns the result the caller sees. Every member is
+ * optional.
  */
 struct fuse_ops {
 	int (*lookup_prefilter)(const struct fuse_bpf_meta *meta,
@@ -217,11 +230,25 @@ struct fuse_ops {
 					  const struct fuse_copy_file_range_in *in,
 					  s64 ret);
 	int (*readdir_postfilter)(const struct fuse_bpf_meta *meta,
-				  const struct fuse_bpf_name *name, int ret);
+				  struct fuse_bpf_name *name, int ret);
 	int (*access_prefilter)(const struct fuse_bpf_meta *meta,
 				struct fuse_access_in *in);
 	int (*access_postfilter)(const struct fuse_bpf_meta *meta,
 				 const struct fuse_access_in *in, int ret);
+	int (*opendir_prefilter)(const struct fuse_bpf_meta *meta,
+				 struct fuse_open_in *in);
+	int (*opendir_postfilter)(const struct fuse_bpf_meta *meta,
+				  const struct fuse_open_in *in, int ret);
+	int (*releasedir_prefilter)(const struct fuse_bpf_meta *meta,
+				    struct fuse_release_in *in);
+	int (*releasedir_postfilter)(const struct fuse_bpf_meta *meta,
+				     const struct fuse_release_in *in,
+				     int ret);
+	int (*statfs_prefilter)(const struct fuse_bpf_meta *meta);
+	int (*statfs_postfilter)(const struct fuse_bpf_meta *meta,
+				 const struct fuse_statfs_out *out, int ret);
+	int (*readlink_prefilter)(const struct fuse_bpf_meta *meta);
+	int (*readlink_postfilter)(const struct fuse_bpf_meta *meta, int ret);
 	char name[FUSE_BPF_NAME_LEN];
 };
 
@@ -288,7 +315,7 @@ void fuse_bpf_filter_put(struct fuse_bpf_filter *filter);
 		if (!__o)						\
 			__r = -ENOTCONN;				\
 		else if (__o->op##_prefilter)				\
-			__r = __o->op##_prefilter(meta, __VA_ARGS__);	\
+			__r = __o->op##_prefilter(meta, ##__VA_ARGS__); \
 		else if (__o->op##_postfilter)				\
 			__r = FUSE_BPF_POSTFILTER;			\
 		rcu_read_unlock();					\
@@ -377,6 +404,7 @@ struct inode *fuse_bpf_new_child(struct super_block *sb,
 void fuse_bpf_meta_init(struct fuse_bpf_meta *meta, struct inode *inode,
 			u32 opcode);
 int fuse_bpf_name_set(struct fuse_bpf_name *name, const struct qstr *q);
+int fuse_bpf_name_get(struct fuse_bpf_name *name, struct qstr *q);
 
 /* bpf_user.c */
 
@@ -453,7 +481,8 @@ bool fuse_bpf_set_acl(struct dentry *dentry, struct posix_acl *acl, int type,
 
 bool fuse_bpf_opendir(struct inode *inode, struct file *file, int *res);
 bool fuse_bpf_readdir(struct file *file, struct dir_context *ctx, int *res);
-int fuse_bpf_entry_hidden(struct inode *dir, const struct qstr *name);
+int fuse_bpf_entry_check(struct inode *dir, const struct qstr *shown,
+			 const struct fuse_bpf_name *backing);
 
 /* bpf_attr.c */
 

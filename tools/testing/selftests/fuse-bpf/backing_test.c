@@ -704,6 +704,9 @@ TEST_F(backing, xattrs)
 	char path[128], bpath[128], val[64], list[256];
 	ssize_t n;
 
+	/* let uid 1234 look in the directory */
+	ASSERT_EQ(0, chmod(self->backing, 0755));
+	ASSERT_EQ(0, chmod(self->mnt, 0755));
 	ASSERT_EQ(0, fstatat(self->mfd, "file", &(struct stat){}, 0));
 	td_reset(&self->td);
 	snprintf(path, sizeof(path), "%s/file", self->mnt);
@@ -730,6 +733,23 @@ TEST_F(backing, xattrs)
 	EXPECT_EQ(0, td_count(&self->td, FUSE_REMOVEXATTR));
 }
 
+/* What opening @name in @dir gives uid 1234, gid 2345: 0 or an errno. */
+static int open_as_user(int dir, const char *name, int flags)
+{
+	int status, fd;
+	pid_t pid = fork();
+
+	if (!pid) {
+		if (setgid(2345) || setuid(1234))
+			_exit(255);
+		fd = openat(dir, name, flags);
+		_exit(fd < 0 ? errno : 0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
 TEST_F(backing, posix_acl)
 {
 	/* user::rw- user:1234:r-- group::r-- mask::r-- other::--- */
@@ -742,6 +762,9 @@ TEST_F(backing, posix_acl)
 	} };
 	char path[128], bpath[128], val[128];
 
+	/* let uid 1234 look in the directory */
+	ASSERT_EQ(0, chmod(self->backing, 0755));
+	ASSERT_EQ(0, chmod(self->mnt, 0755));
 	ASSERT_EQ(0, fstatat(self->mfd, "file", &(struct stat){}, 0));
 	td_reset(&self->td);
 	snprintf(path, sizeof(path), "%s/file", self->mnt);
@@ -756,10 +779,17 @@ TEST_F(backing, posix_acl)
 	EXPECT_EQ(0, memcmp(val, &acl, sizeof(acl)));
 	/* the ACL set the mode's group bits to the mask */
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+	/* the ACL, not the mode's "other" bits, lets uid 1234 read */
+	EXPECT_EQ(0, open_as_user(self->bfd, "file", O_RDONLY));
+	EXPECT_EQ(0, open_as_user(self->mfd, "file", O_RDONLY));
+	EXPECT_EQ(EACCES, open_as_user(self->bfd, "file", O_WRONLY));
+	EXPECT_EQ(EACCES, open_as_user(self->mfd, "file", O_WRONLY));
 	EXPECT_EQ(0, removexattr(path, "system.posix_acl_access"));
 	EXPECT_EQ(-1, getxattr(bpath, "system.posix_acl_access", val,
 			       sizeof(val)));
 	EXPECT_EQ(ENODATA, errno);
+	EXPECT_EQ(EACCES, open_as_user(self->bfd, "file", O_RDONLY));
+	EXPECT_EQ(EACCES, open_as_user(self->mfd, "file", O_RDONLY));
 	EXPECT_EQ(0, td_count(&self->td, FUSE_SETXATTR));
 	EXPECT_EQ(0, td_count(&self->td, FUSE_GETXATTR));
 }

@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 
@@ -67,6 +68,13 @@ FIXTURE_SETUP(filter)
 	ASSERT_EQ(0, mkdirat(self->bfd, "hide", 0755));
 	ASSERT_EQ(0, put_file(self->bfd, "hide/hidden", "h", 1, 0644));
 	ASSERT_EQ(0, put_file(self->bfd, "hide/visible", "v", 1, 0644));
+	ASSERT_EQ(0, mkdirat(self->bfd, "rename", 0755));
+	ASSERT_EQ(0, put_file(self->bfd, "rename/b_one", "1", 1, 0644));
+	ASSERT_EQ(0, put_file(self->bfd, "rename/s_clash", "c", 1, 0644));
+	ASSERT_EQ(0, put_file(self->bfd, "rename/plain", "p", 1, 0644));
+	ASSERT_EQ(0, mkdirat(self->bfd, "dirops", 0755));
+	ASSERT_EQ(0, mkdirat(self->bfd, "dirops/sub", 0755));
+	ASSERT_EQ(0, symlinkat("target123", self->bfd, "dirops/link"));
 	ASSERT_EQ(0, put_file(self->bfd, "names/daemon", "d", 1, 0644));
 	ASSERT_EQ(0, put_file(self->bfd, "names/kernel", "k", 1, 0644));
 
@@ -413,6 +421,94 @@ TEST_F(filter, readdir_hides_and_lookup_agrees)
 				    "hide/visible"));
 	EXPECT_EQ(0, fstatat(self->bfd, "hide/hidden", &s, 0));
 	EXPECT_EQ(0, td_count(&self->td, FUSE_READDIR));
+	close(dir);
+}
+
+/* Whether a listing of @dir has @name. */
+static bool listed(int dir, const char *name)
+{
+	int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY);
+	bool found = false;
+	struct dirent *de;
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+
+	if (!d)
+		return false;
+	while ((de = readdir(d)))
+		found |= !strcmp(de->d_name, name);
+	closedir(d);
+	return found;
+}
+
+TEST_F(filter, readdir_renames_and_names_agree)
+{
+	int dir = open_filtered_dir(_metadata, self->mfd, &self->td, "rename");
+	struct stat s, bs;
+	int fd;
+
+	/* listed under the filter's names, found under them and no other */
+	EXPECT_TRUE(listed(dir, "s_one"));
+	EXPECT_TRUE(listed(dir, "plain"));
+	EXPECT_FALSE(listed(dir, "b_one"));
+	EXPECT_FALSE(listed(dir, "s_clash"));
+	ASSERT_EQ(0, fstatat(dir, "s_one", &s, 0));
+	ASSERT_EQ(0, fstatat(self->bfd, "rename/b_one", &bs, 0));
+	EXPECT_TRUE(same_stat(_metadata, &bs, &s));
+	EXPECT_EQ(1, get_file(dir, "s_one", self->buf, 10));
+	EXPECT_EQ('1', self->buf[0]);
+	EXPECT_EQ(-1, fstatat(dir, "b_one", &s, 0));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, fstatat(dir, "s_clash", &s, 0));
+	EXPECT_EQ(ENOENT, errno);
+
+	/* name operations use the backing names the prefilters give */
+	fd = openat(dir, "s_new", O_CREAT | O_EXCL | O_WRONLY, 0600);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(3, write(fd, "new", 3));
+	close(fd);
+	EXPECT_EQ(3, get_file(self->bfd, "rename/b_new", self->buf, 10));
+	EXPECT_TRUE(listed(dir, "s_new"));
+	EXPECT_EQ(0, renameat(dir, "s_new", dir, "s_moved"));
+	EXPECT_EQ(3, get_file(self->bfd, "rename/b_moved", self->buf, 10));
+	EXPECT_EQ(-1, fstatat(self->bfd, "rename/b_new", &s, 0));
+	EXPECT_EQ(0, unlinkat(dir, "s_moved", 0));
+	EXPECT_EQ(-1, fstatat(self->bfd, "rename/b_moved", &s, 0));
+	EXPECT_EQ(ENOENT, errno);
+
+	/* a name that would be listed as another cannot be made */
+	EXPECT_EQ(-1, openat(dir, "b_two", O_CREAT | O_WRONLY, 0600));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, fstatat(self->bfd, "rename/b_two", &s, 0));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_LOOKUP));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_CREATE));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_READDIR));
+	close(dir);
+}
+
+TEST_F(filter, opendir_releasedir_statfs_readlink)
+{
+	int dir = open_filtered_dir(_metadata, self->mfd, &self->td, "dirops");
+	char target[64];
+	struct statfs st, bst;
+
+	/* opendir goes to the daemon too; the listing is the backing's */
+	EXPECT_TRUE(listed(dir, "sub"));
+	EXPECT_EQ(1, self->skel->bss->opendir_calls);
+	EXPECT_EQ(1, td_count(&self->td, FUSE_OPENDIR));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_READDIR));
+	EXPECT_EQ(1, wait_count(&self->td, FUSE_RELEASEDIR, 1));
+	EXPECT_EQ(1, self->skel->bss->releasedir_calls);
+
+	/* the postfilters see the backing's answers and replace them */
+	ASSERT_EQ(0, fstatfs(self->bfd, &bst));
+	EXPECT_EQ(-1, fstatfs(dir, &st));
+	EXPECT_EQ(EOVERFLOW, errno);
+	EXPECT_EQ(bst.f_bsize, self->skel->bss->statfs_bsize_seen);
+	EXPECT_EQ(-1, readlinkat(dir, "link", target, sizeof(target)));
+	EXPECT_EQ(ENOLINK, errno);
+	EXPECT_EQ(9, self->skel->bss->readlink_seen);
+	EXPECT_EQ(0, td_count(&self->td, FUSE_STATFS));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_READLINK));
 	close(dir);
 }
 

@@ -12,6 +12,8 @@
 #define EACCES 13
 #define EEXIST 17
 #define ENOTEMPTY 39
+#define ENOLINK 67
+#define EOVERFLOW 75
 
 char _license[] SEC("license") = "GPL";
 
@@ -232,7 +234,7 @@ struct fuse_ops ns_post = {
 /* "hide": the entry "hidden" is neither listed nor found. */
 SEC("struct_ops/hide_entry")
 int BPF_PROG(hide_entry, const struct fuse_bpf_meta *meta,
-	     const struct fuse_bpf_name *name, int ret)
+	     struct fuse_bpf_name *name, int ret)
 {
 	if (name->namelen == 6 && name->name[0] == 'h' &&
 	    name->name[1] == 'i' && name->name[2] == 'd' &&
@@ -288,4 +290,118 @@ SEC(".struct_ops.link")
 struct fuse_ops no_write = {
 	.access_prefilter = (void *)no_write_access,
 	.name = "no_write",
+};
+
+/*
+ * "rename": the backing entries "b_*" are listed as "s_*", and the names
+ * "s_*" of lookups and name operations mean "b_*"; backing entries called
+ * "s_*" are hidden, so that the mapping is one to one.
+ */
+static int to_backing(struct fuse_bpf_name *name)
+{
+	if (name->name[0] == 's' && name->name[1] == '_')
+		name->name[0] = 'b';
+	return FUSE_BPF_BACKING;
+}
+
+SEC("struct_ops/rename_list")
+int BPF_PROG(rename_list, const struct fuse_bpf_meta *meta,
+	     struct fuse_bpf_name *name, int ret)
+{
+	if (name->name[1] != '_')
+		return ret;
+	if (name->name[0] == 's')
+		return -ENOENT;
+	if (name->name[0] == 'b')
+		name->name[0] = 's';
+	return ret;
+}
+
+SEC("struct_ops/rename_lookup")
+int BPF_PROG(rename_lookup, const struct fuse_bpf_meta *meta,
+	     struct fuse_bpf_name *name)
+{
+	return to_backing(name);
+}
+
+SEC("struct_ops/rename_create")
+int BPF_PROG(rename_create, const struct fuse_bpf_meta *meta,
+	     struct fuse_create_in *in, struct fuse_bpf_name *name)
+{
+	return to_backing(name);
+}
+
+SEC("struct_ops/rename_unlink")
+int BPF_PROG(rename_unlink, const struct fuse_bpf_meta *meta,
+	     struct fuse_bpf_name *name)
+{
+	return to_backing(name);
+}
+
+SEC("struct_ops/rename_rename")
+int BPF_PROG(rename_rename, const struct fuse_bpf_meta *meta,
+	     struct fuse_rename2_in *in, struct fuse_bpf_name *oldname,
+	     struct fuse_bpf_name *newname)
+{
+	to_backing(oldname);
+	return to_backing(newname);
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops rename = {
+	.readdir_postfilter = (void *)rename_list,
+	.lookup_prefilter = (void *)rename_lookup,
+	.create_prefilter = (void *)rename_create,
+	.unlink_prefilter = (void *)rename_unlink,
+	.rename_prefilter = (void *)rename_rename,
+	.name = "rename",
+};
+
+/*
+ * "dirops": opendir also goes to the daemon; statfs and readlink fail
+ * after the backing answered, with what it answered recorded.
+ */
+__u64 opendir_calls;
+__u64 releasedir_calls;
+__u32 statfs_bsize_seen;
+__s32 readlink_seen;
+
+SEC("struct_ops/dirops_opendir")
+int BPF_PROG(dirops_opendir, const struct fuse_bpf_meta *meta,
+	     struct fuse_open_in *in)
+{
+	opendir_calls++;
+	return FUSE_BPF_USER;
+}
+
+SEC("struct_ops/dirops_releasedir")
+int BPF_PROG(dirops_releasedir, const struct fuse_bpf_meta *meta,
+	     struct fuse_release_in *in)
+{
+	releasedir_calls++;
+	return FUSE_BPF_BACKING;
+}
+
+SEC("struct_ops/dirops_statfs")
+int BPF_PROG(dirops_statfs, const struct fuse_bpf_meta *meta,
+	     const struct fuse_statfs_out *out, int ret)
+{
+	statfs_bsize_seen = out->st.bsize;
+	return -EOVERFLOW;
+}
+
+SEC("struct_ops/dirops_readlink")
+int BPF_PROG(dirops_readlink, const struct fuse_bpf_meta *meta, int ret)
+{
+	readlink_seen = ret;
+	return -ENOLINK;
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops dirops = {
+	.opendir_prefilter = (void *)dirops_opendir,
+	.releasedir_prefilter = (void *)dirops_releasedir,
+	.statfs_postfilter = (void *)dirops_statfs,
+	.readlink_postfilter = (void *)dirops_readlink,
+	.name = "dirops",
 };
