@@ -946,7 +946,7 @@ static int read_names(DIR *d, char names[][16], int max)
 	int n = 0;
 
 	while (n < max && (de = readdir(d)))
-		snprintf(names[n++], 16, "%s", de->d_name);
+		snprintf(names[n++], 16, "%.15s", de->d_name);
 	return n;
 }
 
