@@ -242,27 +242,59 @@ bool fuse_bpf_permission(struct mnt_idmap *idmap, struct inode *inode,
 	return true;
 }
 
+/*
+ * The ioctl a fileattr operation stands for, as the filters see it: the
+ * VFS asks for the flags or for the fsxattr.
+ */
+static void fuse_bpf_ioctl_in(struct fuse_ioctl_in *in, struct inode *inode,
+			      struct fuse_bpf_meta *meta,
+			      const struct fileattr *fa, bool set)
+{
+	fuse_bpf_meta_init(meta, inode, FUSE_IOCTL);
+	if (fa->fsx_valid) {
+		in->cmd = set ? FS_IOC_FSSETXATTR : FS_IOC_FSGETXATTR;
+		in->in_size = set ? sizeof(struct fsxattr) : 0;
+		in->out_size = set ? 0 : sizeof(struct fsxattr);
+	} else {
+		in->cmd = set ? FS_IOC_SETFLAGS : FS_IOC_GETFLAGS;
+		in->in_size = set ? sizeof(int) : 0;
+		in->out_size = set ? 0 : sizeof(int);
+	}
+}
+
 /**
  * fuse_bpf_fileattr_get - FS_IOC_GETFLAGS and FS_IOC_FSGETXATTR
  * @dentry: a dentry of the inode
  * @fa: the attributes
  * @res: the result, if this returns true
  *
- * The backing's, without a filter.
+ * The backing's, through the ioctl filters.
  *
- * Return: false if the inode is not backed.
+ * Return: false if the inode is not backed or the daemon answers.
  */
 bool fuse_bpf_fileattr_get(struct dentry *dentry, struct fileattr *fa,
 			   int *res)
 {
-	struct fuse_bpf_inode *fbi = fuse_bpf_inode(d_inode(dentry));
+	struct inode *inode = d_inode(dentry);
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	struct fuse_ioctl_in in = {};
 	const struct cred *old_cred;
+	struct fuse_bpf_meta meta;
+	int ret;
 
 	if (!fbi)
 		return false;
+	fuse_bpf_ioctl_in(&in, inode, &meta, fa, false);
+	ret = fuse_bpf_pre(fbi, ioctl, inode, &meta, &in);
+	if (ret == FUSE_BPF_USER)
+		return false;
+	*res = ret;
+	if (ret < 0)
+		return true;
 	old_cred = override_creds(fbi->cred);
 	*res = vfs_fileattr_get(fbi->path.dentry, fa);
 	revert_creds(old_cred);
+	*res = fuse_bpf_post(fbi->filter, ioctl, ret, inode, *res, &meta, &in);
 	return true;
 }
 
@@ -273,26 +305,38 @@ bool fuse_bpf_fileattr_get(struct dentry *dentry, struct fileattr *fa,
  * @res: the result, if this returns true
  *
  * The VFS checked the caller (owner or CAP_FOWNER, CAP_LINUX_IMMUTABLE);
- * the backing changes, without a filter.
+ * the backing changes, through the ioctl filters.
  *
- * Return: false if the inode is not backed.
+ * Return: false if the inode is not backed or the daemon answers.
  */
 bool fuse_bpf_fileattr_set(struct dentry *dentry, struct fileattr *fa,
 			   int *res)
 {
 	struct inode *inode = d_inode(dentry);
 	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+	struct fuse_ioctl_in in = {};
 	const struct cred *old_cred;
+	struct fuse_bpf_meta meta;
+	int ret;
 
 	if (!fbi)
 		return false;
-	*res = mnt_want_write(fbi->path.mnt);
-	if (*res)
+	fuse_bpf_ioctl_in(&in, inode, &meta, fa, true);
+	ret = fuse_bpf_pre(fbi, ioctl, inode, &meta, &in);
+	if (ret == FUSE_BPF_USER)
+		return false;
+	*res = ret;
+	if (ret < 0)
 		return true;
-	old_cred = override_creds(fbi->cred);
-	*res = vfs_fileattr_set(mnt_idmap(fbi->path.mnt), fbi->path.dentry, fa);
-	revert_creds(old_cred);
-	mnt_drop_write(fbi->path.mnt);
+	*res = mnt_want_write(fbi->path.mnt);
+	if (!*res) {
+		old_cred = override_creds(fbi->cred);
+		*res = vfs_fileattr_set(mnt_idmap(fbi->path.mnt),
+					fbi->path.dentry, fa);
+		revert_creds(old_cred);
+		mnt_drop_write(fbi->path.mnt);
+	}
 	fuse_bpf_copyattr(inode);
+	*res = fuse_bpf_post(fbi->filter, ioctl, ret, inode, *res, &meta, &in);
 	return true;
 }

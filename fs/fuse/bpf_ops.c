@@ -671,6 +671,18 @@ static int fuse_ops__readlink_postfilter(const struct fuse_bpf_meta *meta,
 	return ret;
 }
 
+static int fuse_ops__ioctl_prefilter(const struct fuse_bpf_meta *meta,
+				     struct fuse_ioctl_in *in)
+{
+	return FUSE_BPF_BACKING;
+}
+
+static int fuse_ops__ioctl_postfilter(const struct fuse_bpf_meta *meta,
+				      const struct fuse_ioctl_in *in, int ret)
+{
+	return ret;
+}
+
 static struct fuse_ops fuse_bpf_cfi_stubs = {
 	.lookup_prefilter = fuse_ops__lookup_prefilter,
 	.lookup_postfilter = fuse_ops__lookup_postfilter,
@@ -731,6 +743,8 @@ static struct fuse_ops fuse_bpf_cfi_stubs = {
 	.statfs_postfilter = fuse_ops__statfs_postfilter,
 	.readlink_prefilter = fuse_ops__readlink_prefilter,
 	.readlink_postfilter = fuse_ops__readlink_postfilter,
+	.ioctl_prefilter = fuse_ops__ioctl_prefilter,
+	.ioctl_postfilter = fuse_ops__ioctl_postfilter,
 };
 
 static struct bpf_struct_ops fuse_bpf_struct_ops = {

@@ -97,6 +97,9 @@ struct fuse_mount;
  * @statfs_postfilter: gets the backing file system's numbers
  * @readlink_prefilter: readlink of a backed symlink
  * @readlink_postfilter: gets the length of the target or the error
+ * @ioctl_prefilter: the inode flags ioctls FS_IOC_GETFLAGS/SETFLAGS and
+ *	FS_IOC_FSGETXATTR/FSSETXATTR (@in->cmd); no other ioctl is passed
+ * @ioctl_postfilter: gets the result of the backing's
  * @access_prefilter: every permission check that passed on a backed inode
  *	(path walks included, so it must be cheap); an errno refuses, nothing
  *	grants; the daemon is not asked
@@ -249,6 +252,10 @@ struct fuse_ops {
 				 const struct fuse_statfs_out *out, int ret);
 	int (*readlink_prefilter)(const struct fuse_bpf_meta *meta);
 	int (*readlink_postfilter)(const struct fuse_bpf_meta *meta, int ret);
+	int (*ioctl_prefilter)(const struct fuse_bpf_meta *meta,
+			       struct fuse_ioctl_in *in);
+	int (*ioctl_postfilter)(const struct fuse_bpf_meta *meta,
+				const struct fuse_ioctl_in *in, int ret);
 	char name[FUSE_BPF_NAME_LEN];
 };
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -20,6 +21,7 @@
 
 #include <bpf/libbpf.h>
 #include <liburing.h>
+#include <linux/fs.h>
 #include <linux/fuse.h>
 
 #include "kselftest_harness.h"
@@ -47,7 +49,7 @@ FIXTURE_SETUP(filter)
 {
 	static const char * const files[] = {
 		"to_user", "hybrid", "short", "deny", "clamp", "observe",
-		"daemon_post", "bad_code", "daemon_pre",
+		"daemon_post", "bad_code", "daemon_pre", "flags",
 	};
 	size_t i;
 
@@ -510,6 +512,28 @@ TEST_F(filter, opendir_releasedir_statfs_readlink)
 	EXPECT_EQ(0, td_count(&self->td, FUSE_STATFS));
 	EXPECT_EQ(0, td_count(&self->td, FUSE_READLINK));
 	close(dir);
+}
+
+TEST_F(filter, inode_flags_filtered)
+{
+	int fd = open_filtered(_metadata, self->mfd, &self->td, "flags",
+			       O_RDONLY);
+	int bfd = openat(self->bfd, "flags", O_RDONLY);
+	int flags = -1, bflags = -2, set = FS_NOATIME_FL;
+
+	ASSERT_LE(0, bfd);
+	ASSERT_EQ(0, ioctl(bfd, FS_IOC_GETFLAGS, &bflags));
+	EXPECT_EQ(0, ioctl(fd, FS_IOC_GETFLAGS, &flags));
+	EXPECT_EQ(bflags, flags);
+	EXPECT_EQ(FS_IOC_GETFLAGS, self->skel->bss->ioctl_cmd_seen);
+	EXPECT_EQ(0, self->skel->bss->ioctl_ret_seen);
+	EXPECT_EQ(-1, ioctl(fd, FS_IOC_SETFLAGS, &set));
+	EXPECT_EQ(EPERM, errno);
+	ASSERT_EQ(0, ioctl(bfd, FS_IOC_GETFLAGS, &flags));
+	EXPECT_EQ(bflags, flags);
+	EXPECT_EQ(0, td_count(&self->td, FUSE_IOCTL));
+	close(bfd);
+	close(fd);
 }
 
 TEST_F(filter, instance_gone_then_back)

@@ -405,3 +405,33 @@ struct fuse_ops dirops = {
 	.readlink_postfilter = (void *)dirops_readlink,
 	.name = "dirops",
 };
+
+/* "flags": reading the inode flags is observed, changing them refused. */
+#define FS_IOC_GETFLAGS 0x80086601
+#define FS_IOC_SETFLAGS 0x40086602
+
+__u32 ioctl_cmd_seen;
+__s32 ioctl_ret_seen;
+
+SEC("struct_ops/flags_ioctl")
+int BPF_PROG(flags_ioctl, const struct fuse_bpf_meta *meta,
+	     struct fuse_ioctl_in *in)
+{
+	return in->cmd == FS_IOC_SETFLAGS ? -EPERM : FUSE_BPF_POSTFILTER;
+}
+
+SEC("struct_ops/flags_ioctl_post")
+int BPF_PROG(flags_ioctl_post, const struct fuse_bpf_meta *meta,
+	     const struct fuse_ioctl_in *in, int ret)
+{
+	ioctl_cmd_seen = in->cmd;
+	ioctl_ret_seen = ret;
+	return ret;
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops flags = {
+	.ioctl_prefilter = (void *)flags_ioctl,
+	.ioctl_postfilter = (void *)flags_ioctl_post,
+	.name = "flags",
+};
