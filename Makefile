@@ -9,6 +9,10 @@
 #   make check-posix      nfstest_posix and nfstest_lock only: on tmpfs and
 #                 on fuse-bpf, compared
 #   make demo     boot the guest and show fuse-bpf at work (as root)
+#   make bench    fio and metadata benchmarks of fuse-bpf against ext4, plain
+#                 FUSE and upstream passthrough, in one guest (as root);
+#                 SETS=A,C,D,E TARGETS=native,... RUNS=3 choose
+#                 (bench/bench.sh); writes bench/results/
 # KSRC names the kernel source the stock fs/fuse comes from: a tree or a
 # linux-source tarball.
 
@@ -31,10 +35,14 @@ check demo:
 check-kselftest check-posix:
 	$(given) scripts/run.sh $(@:check-%=%)
 
+bench:
+	$(given) SETS="$(SETS)" TARGETS="$(TARGETS)" RUNS="$(RUNS)" \
+		scripts/run.sh bench
+
 clean:
 	rm -rf .build/module .build/tests .build/initramfs.cpio.gz .build/*.log
 
 distclean:
 	rm -rf .build
 
-.PHONY: all module check check-kselftest check-posix demo clean distclean
+.PHONY: all module check check-kselftest check-posix demo bench clean distclean

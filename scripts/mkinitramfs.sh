@@ -5,7 +5,8 @@
 #
 # busybox, the module (debug info stripped), the test binaries and scripts
 # of TESTDIR with the shared libraries ldd names, and scripts/guest-init;
-# with WITH_NFSTEST=1, python3 and nfstest too.
+# with WITH_NFSTEST=1, python3 and nfstest too; with EXTRA=DIR, the tree
+# DIR (make bench's), with the libraries of its executables.
 set -euo pipefail
 
 out=$1
@@ -46,5 +47,13 @@ if [ "${WITH_NFSTEST:-}" = 1 ]; then
 	echo 'root:x:0:0:root:/root:/bin/sh' >"$tmp"/etc/passwd
 	echo 'root:x:0:' >"$tmp"/etc/group
 	echo '127.0.0.1 localhost' >"$tmp"/etc/hosts
+fi
+if [ -n "${EXTRA:-}" ]; then
+	cp -a "$EXTRA"/. "$tmp"/
+	find "$EXTRA" -type f -perm -u+x | while read -r f; do
+		ldd "$f" 2>/dev/null | grep -o '/[^ ]*' || true
+	done | sort -u | while read -r lib; do
+		cp --parents -L "$lib" "$tmp"
+	done
 fi
 (cd "$tmp" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"

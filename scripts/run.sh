@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh check|kselftest|posix|demo, on the host: make sure the build root exists, then
+# run.sh check|kselftest|posix|demo|bench, on the host: make sure the build root exists, then
 # build and run MODE inside it (scripts/vm.sh).  KSRC and KDIR, when set,
 # are host paths, mapped into the build root.  KERNEL=debug boots the debug
 # kernel of kernel/debug.config, built once into FUSE_BPF_CACHE (default
@@ -47,7 +47,38 @@ debug)
 *) die "KERNEL=$kernel: there is KERNEL=distro (the default) and KERNEL=debug" ;;
 esac
 
+# make bench: SETS, TARGETS and RUNS, checked before anything is built
+bench=()
+if [ "$mode" = bench ]; then
+	all_targets="native fuse fuse-bpf-user passthrough fuse-bpf-fopen fuse-bpf fuse-bpf-filter"
+	sets=${SETS:-A,C,D,E}
+	targets=${TARGETS:-${all_targets// /,}}
+	runs=${RUNS:-3}
+	for s in ${sets//,/ }; do
+		case $s in
+		A | C | D | E) ;;
+		*) die "SETS: there is no job set '$s' (there are A, C, D and E)" ;;
+		esac
+	done
+	for t in ${targets//,/ }; do
+		case " $all_targets " in
+		*" $t "*) ;;
+		*) die "TARGETS: there is no target '$t' (there are: $all_targets)" ;;
+		esac
+	done
+	# every figure is a ratio to native, measured in the same run
+	case ",$targets," in
+	*,native,*) ;;
+	*) targets=native,$targets ;;
+	esac
+	[[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "RUNS=$runs: a number of runs, at least 1"
+	bench=(BENCH_SETS="$sets" BENCH_TARGETS="$targets" BENCH_RUNS="$runs")
+fi
+
 "$top/scripts/buildroot.sh" "$root" "${MIRROR:-http://deb.debian.org/debian}" \
 	"$top/scripts/packages"
+timeout=3600
+[ "$mode" != bench ] || timeout=14400
 INROOT_BIND="${binds[*]}" exec "$top/scripts/inroot.sh" "$root" \
-	VM_TIMEOUT="${VM_TIMEOUT:-3600}" KERNEL="$kernel" /src/scripts/vm.sh "$mode" "$ksrc" "$kdir"
+	VM_TIMEOUT="${VM_TIMEOUT:-$timeout}" KERNEL="$kernel" "${bench[@]}" \
+	/src/scripts/vm.sh "$mode" "$ksrc" "$kdir"

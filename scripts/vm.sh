@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# vm.sh check|kselftest|posix|demo [KSRC] [KDIR], inside the build root: build the module
+# vm.sh check|kselftest|posix|demo|bench [KSRC] [KDIR], inside the build root: build the module
 # and the tests for the build root's kernel (or, with KERNEL=debug, for the
 # debug kernel), pack the initramfs, boot the kernel under QEMU TCG and
 # report.  check is kselftest and posix in one boot.  Except for demo, the
@@ -38,7 +38,15 @@ rm -rf "$out/tests"
 make -s -C "$top/tools/testing/selftests/fuse-bpf" KSFT="$ksft" \
 	KO="$out/module/fs/fuse/fuse_bpf.ko" VMLINUX="$kdir/vmlinux" \
 	OUTPUT="$out/tests" install
-WITH_NFSTEST=$([ "$mode" = check ] || [ "$mode" = posix ] && echo 1 || true) \
+mem=2G
+append=
+extra=
+if [ "$mode" = bench ]; then
+	mem=6G
+	append="fusebpf.sets=$BENCH_SETS fusebpf.targets=$BENCH_TARGETS fusebpf.runs=$BENCH_RUNS"
+	extra=$("$top/scripts/bench-stage.sh" "$out/bench" "$ksrc" "$kver")
+fi
+EXTRA=$extra WITH_NFSTEST=$([ "$mode" = check ] || [ "$mode" = posix ] && echo 1 || true) \
 	"$top/scripts/mkinitramfs.sh" "$out/initramfs.cpio.gz" \
 	"$out/module/fs/fuse/fuse_bpf.ko" "$out/tests"
 
@@ -46,9 +54,9 @@ echo "vm: booting $kver under QEMU TCG ($mode)"
 rm -f "$out/console.log" "$out/$mode.log"
 status=0
 timeout "${VM_TIMEOUT:-3600}" qemu-system-x86_64 -accel tcg -cpu max \
-	-smp 2 -m 2G -no-reboot -display none -monitor none \
+	-smp 2 -m $mem -no-reboot -display none -monitor none \
 	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 fusebpf=$mode" \
+	-append "console=ttyS0 panic=-1 fusebpf=$mode $append" \
 	-serial file:"$out/console.log" -chardev stdio,id=out,signal=off \
 	-serial chardev:out </dev/null | tee "$out/$mode.log" || status=$?
 [ "$status" = 0 ] || echo "vm: QEMU exited with status $status (124: timeout)"
@@ -59,4 +67,7 @@ if ! grep -q '^FUSEBPF-END' "$out/$mode.log"; then
 fi
 [ "$mode" != demo ] || exit 0
 trap - EXIT
+if [ "$mode" = bench ]; then
+	exec python3 "$top/bench/report.py" "$out/$mode.log" "$top/bench/results"
+fi
 awk -f "$top/scripts/tap-summary.awk" "$out/$mode.log"

@@ -1,0 +1,202 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, in the VM: an ext4 file system on a RAM disk (brd), and the
+# job sets of /bench run on each target over the same backing directory,
+# RUNS times, the targets interleaved within each run. Prints one line per
+# measurement for bench/report.py:
+#	BENCH run target set job unit value	(value "failed" if it failed)
+# "bench.sh SETS TARGETS RUNS", SETS and TARGETS comma-separated.
+export PATH=/usr/bin:/bin:/sbin
+sets=$(echo "$1" | tr , ' ')
+targets=$(echo "$2" | tr , ' ')
+runs=$3
+ext4=/mnt/ext4
+data=$ext4/data
+mnt=/mnt/fuse
+# sizes that keep a run of all targets within minutes under QEMU TCG; the
+# caches are dropped before each job, so reads start from the RAM disk
+size_a=256M
+size_c=256M
+runtime=3
+files=2000
+
+drop_caches() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+}
+
+uptime_cs() {
+	sed 's/^\([0-9]*\)\.\([0-9]*\) .*/\1\2/' /proc/uptime
+}
+
+# fio JOBFILE SECTION UNIT: one job; its rate from the terse line
+fio_job() {
+	out=$(BENCH_SIZE_A=$size_a BENCH_SIZE_C=$size_c BENCH_RUNTIME=$runtime \
+	      BENCH_FILES=$files fio --minimal --section="$2" /bench/"$1" 2>/tmp/fio.err)
+	rc=$?
+	line=$(echo "$out" | grep '^3;' | tail -n 1)
+	# terse v3: 5 error, 7/8 read KiB/s and IOPS, 48/49 write
+	err=$(echo "$line" | cut -d';' -f5)
+	if [ $rc != 0 ] || [ -z "$line" ] || [ "$err" != 0 ]; then
+		echo "failed"
+		sed 's/^/# fio: /' /tmp/fio.err >&2
+		return
+	fi
+	echo "$line" | awk -F';' -v unit="$3" '{
+		r = unit == "MiB/s" ? ($7 + $48) / 1024 : $8 + $49
+		printf("%.1f\n", r)
+	}'
+}
+
+set_a() {
+	for j in seqwrite seqread randread randwrite; do
+		drop_caches
+		echo "BENCH $run $t A $j IOPS $(fio_job A.fio $j IOPS)"
+	done
+	rm -f a.dat
+}
+
+set_c() {
+	for j in uring-randread-qd1 uring-randread-qd64 uring-randwrite-qd1 \
+		 uring-randwrite-qd64 aio-randread-qd1 aio-randread-qd64 \
+		 aio-randwrite-qd1 aio-randwrite-qd64 \
+		 uring-buffered-randwrite; do
+		drop_caches
+		echo "BENCH $run $t C $j IOPS $(fio_job C.fio $j IOPS)"
+	done
+	for j in seqread-1m seqwrite-1m; do
+		drop_caches
+		echo "BENCH $run $t C $j MiB/s $(fio_job C.fio $j MiB/s)"
+	done
+	rm -f c.dat
+}
+
+set_d() {
+	mkdir -p tree
+	for n in 1 4; do
+		for j in create stat delete; do
+			drop_caches
+			echo "BENCH $run $t D $j-$n ops/s $(fio_job D.fio $j-$n ops/s)"
+		done
+	done
+	rm -rf tree
+}
+
+# E: untar the kernel's fs/ and stat every entry: wall time in seconds
+timed() {
+	start=$(uptime_cs)
+	if "$@" >/dev/null 2>&1; then
+		end=$(uptime_cs)
+		echo "$start $end" | awk '{ printf("%.2f\n", ($2 - $1) / 100) }'
+	else
+		echo failed
+	fi
+}
+
+set_e() {
+	drop_caches
+	echo "BENCH $run $t E untar s $(timed tar -xf /bench/fs.tar)"
+	drop_caches
+	echo "BENCH $run $t E find-stat s $(timed sh -c 'find fs | xargs stat')"
+	rm -rf fs
+}
+
+# fusebpf-testd with FLAGS, holding the mount until umount_target()
+testd() {
+	touch /tmp/hold
+	# shellcheck disable=SC2086
+	/tests/fusebpf-testd $1 $data $mnt /bench/bench.sh hold >/dev/null &
+}
+
+# mount_target T: serve $data on $mnt as target T; its working directory
+# is "d" below, looked up through the mount (and so backed, for fuse-bpf)
+mount_target() {
+	case $1 in
+	native)
+		return 0 ;;
+	fuse)
+		/bench/passthrough_hp --foreground --nopassthrough $data $mnt & ;;
+	passthrough)
+		/bench/passthrough_hp --foreground $data $mnt & ;;
+	fuse-bpf-user)
+		testd "" ;;
+	fuse-bpf-fopen)
+		testd -p ;;
+	fuse-bpf)
+		testd -b ;;
+	fuse-bpf-filter)
+		testd "-b -a" ;;
+	esac
+	daemon=$!
+	i=0
+	while ! grep -q " $mnt " /proc/mounts; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || return 1
+		sleep 0.1
+	done
+}
+
+umount_target() {
+	[ "$1" = native ] && return 0
+	case $1 in
+	fuse-bpf*)
+		# fusebpf-testd unmounts when its command ends
+		rm -f /tmp/hold ;;
+	*)
+		umount $mnt ;;
+	esac
+	wait $daemon
+}
+
+# fusebpf-testd runs "bench.sh hold" as its command: it holds the mount
+if [ "$1" = hold ]; then
+	while [ -e /tmp/hold ]; do
+		sleep 0.2
+	done
+	exit 0
+fi
+
+# passthrough_hp keeps a descriptor per inode it knows
+ulimit -n 65536
+
+# ext4 and its dependencies, in order; then a RAM disk of 3 GiB
+insmod_all() {
+	while read -r m; do
+		insmod /lib/modules/bench/"$m" || return 1
+	done </lib/modules/bench/order
+}
+insmod_all && insmod /lib/modules/bench/brd.ko rd_nr=1 rd_size=$((3 << 20)) ||
+	{ echo "bench: cannot load ext4 and brd"; exit 1; }
+mkfs.ext4 -q -F /dev/ram0 && mkdir -p $ext4 $mnt && mount -t ext4 /dev/ram0 $ext4 ||
+	{ echo "bench: cannot make ext4 on /dev/ram0"; exit 1; }
+mkdir -p $data/d
+echo "# backing: ext4 on brd (3 GiB); set A file $size_a, set C file $size_c, $runtime s per time-based job, $files files per set D job"
+echo "# CPU: $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1), $(grep -c ^processor /proc/cpuinfo) CPUs, $(sed -n 's/^MemTotal: *//p' /proc/meminfo) memory"
+
+run=1
+while [ $run -le "$runs" ]; do
+	for t in $targets; do
+		if ! mount_target "$t"; then
+			for s in $sets; do
+				echo "BENCH $run $t $s mount unit failed"
+			done
+			continue
+		fi
+		dir=$data/d
+		[ "$t" = native ] || dir=$mnt/d
+		cd $dir || exit 1
+		for s in $sets; do
+			case $s in
+			A) set_a ;;
+			C) set_c ;;
+			D) set_d ;;
+			E) set_e ;;
+			esac
+		done
+		cd /
+		umount_target "$t"
+		rm -rf ${data:?}/d/*
+	done
+	run=$((run + 1))
+done

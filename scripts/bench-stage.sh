@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-stage.sh OUT KSRC KVER, inside the build root: gather what make
+# bench adds to the guest into OUT/stage, and print its path: fio,
+# mkfs.ext4, libfuse's passthrough_hp (scripts/passthrough-hp.sh), the
+# job files and bench.sh, ext4 and brd with their dependencies
+# (decompressed, in load order), and a tar of the kernel's fs/ for set E.
+set -euo pipefail
+
+out=$1
+ksrc=$2
+kver=$3
+top=/src
+stage=$out/stage
+
+"$top/scripts/passthrough-hp.sh" "$out" >&2
+# set E's tree: the fs/ directory of the kernel source, kept per tarball
+key=$(stat -c '%n-%s-%Y' "$ksrc" | tr / _)
+if [ ! -f "$out/fs-$key.tar" ]; then
+	rm -f "$out"/fs-*.tar
+	tmp=$(mktemp -d)
+	if [ -d "$ksrc" ]; then
+		cp -a "$ksrc/fs" "$tmp/fs"
+	else
+		tar -xJf "$ksrc" -C "$tmp" --wildcards '*/fs/*'
+		mv "$tmp"/*/fs "$tmp/fs"
+	fi
+	tar -cf "$out/fs-$key.tar" -C "$tmp" fs
+	rm -rf "$tmp"
+fi
+
+rm -rf "$stage"
+mkdir -p "$stage"/usr/bin "$stage"/bench "$stage"/lib/modules/bench
+cp /usr/bin/fio /usr/sbin/mkfs.ext4 "$stage"/usr/bin/
+cp "$out/passthrough_hp" "$top"/bench/*.fio "$top"/bench/bench.sh "$stage"/bench/
+cp "$out/fs-$key.tar" "$stage"/bench/fs.tar
+for m in ext4 brd; do
+	modprobe -S "$kver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
+done | awk '!seen[$0]++' | while read -r ko; do
+	name=$(basename "$ko" .xz)
+	xz -dc "$ko" >"$stage/lib/modules/bench/$name"
+	[ "$name" = brd.ko ] || echo "$name" >>"$stage/lib/modules/bench/order"
+done
+echo "$stage"
