@@ -59,7 +59,9 @@ bool fuse_bpf_opendir(struct inode *inode, struct file *file, int *res)
 	if (*res) {
 		if (ff->passthrough)
 			fput(ff->passthrough);
-		fuse_sync_release(get_fuse_inode(inode), ff, file->f_flags);
+		ff->passthrough = NULL;
+		/* FUSE_RELEASEDIR, if FUSE_OPENDIR went */
+		fuse_file_release(inode, ff, file->f_flags, NULL, true);
 		return true;
 	}
 	file->private_data = ff;
