@@ -30,6 +30,7 @@
 #include "filters.skel.h"
 #include "bad_write.skel.h"
 #include "bad_sleep.skel.h"
+#include "every.skel.h"
 
 #define DATA_SIZE	8192
 #define MODULE_PATH	"/lib/modules/fuse_bpf.ko"
@@ -78,6 +79,20 @@ FIXTURE_SETUP(filter)
 	ASSERT_EQ(0, mkdirat(self->bfd, "dirops/sub", 0755));
 	ASSERT_EQ(0, symlinkat("target123", self->bfd, "dirops/link"));
 	ASSERT_EQ(0, put_file(self->bfd, "names/daemon", "d", 1, 0644));
+	for (i = 0; i < 2; i++) {
+		const char *d = i ? "all_post" : "all_user";
+		char p[64];
+
+		ASSERT_EQ(0, mkdirat(self->bfd, d, 0755));
+		snprintf(p, sizeof(p), "%s/f", d);
+		ASSERT_EQ(0, put_file(self->bfd, p, "abc", 3, 0644));
+		snprintf(p, sizeof(p), "%s/ln", d);
+		ASSERT_EQ(0, symlinkat("f", self->bfd, p));
+		snprintf(p, sizeof(p), "%s/victim", d);
+		ASSERT_EQ(0, put_file(self->bfd, p, "v", 1, 0644));
+		snprintf(p, sizeof(p), "%s/empty", d);
+		ASSERT_EQ(0, mkdirat(self->bfd, p, 0755));
+	}
 	ASSERT_EQ(0, put_file(self->bfd, "names/kernel", "k", 1, 0644));
 
 	/* the daemon must not inherit the links: they go with their loader */
@@ -534,6 +549,161 @@ TEST_F(filter, inode_flags_filtered)
 	EXPECT_EQ(0, td_count(&self->td, FUSE_IOCTL));
 	close(bfd);
 	close(fd);
+}
+
+/* @call sends @opcode to the daemon. */
+#define EXPECT_SENT(opcode, call) do {					\
+	unsigned long __n = td_count(&self->td, opcode);		\
+									\
+	(void)(call);							\
+	EXPECT_LT(__n, td_count(&self->td, opcode));			\
+} while (0)
+
+TEST_F(filter, every_operation_forwarded_to_the_daemon)
+{
+	struct every *every = every__open_and_load();
+	int dir, fd, out;
+	char buf[16] = "";
+	struct statfs st;
+	struct statx stx;
+	int flags;
+
+	ASSERT_NE(NULL, every);
+	ASSERT_EQ(0, every__attach(every));
+	dir = open_filtered_dir(_metadata, self->mfd, &self->td, "all_user");
+	EXPECT_SENT(FUSE_LOOKUP, fstatat(dir, "f", &(struct stat){}, 0));
+	EXPECT_SENT(FUSE_GETATTR, statx(dir, "f", AT_STATX_FORCE_SYNC,
+					STATX_BASIC_STATS, &stx));
+	EXPECT_SENT(FUSE_SETATTR, fchmodat(dir, "f", 0600, 0));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+				    "all_user/f"));
+	EXPECT_SENT(FUSE_OPEN, fd = openat(dir, "f", O_RDWR));
+	ASSERT_LE(0, fd);
+	/* before a write, which asks for security.capability */
+	EXPECT_SENT(FUSE_SETXATTR, fsetxattr(fd, "user.a", "1", 1, 0));
+	EXPECT_SENT(FUSE_GETXATTR, fgetxattr(fd, "user.a", buf, sizeof(buf)));
+	EXPECT_SENT(FUSE_LISTXATTR, flistxattr(fd, buf, sizeof(buf)));
+	EXPECT_SENT(FUSE_REMOVEXATTR, fremovexattr(fd, "user.a"));
+	memset(buf, 0, sizeof(buf));
+	EXPECT_SENT(FUSE_READ, pread(fd, buf, sizeof(buf), 0));
+	EXPECT_STREQ("abc", buf);
+	EXPECT_SENT(FUSE_WRITE, pwrite(fd, "xyz", 3, 0));
+	EXPECT_SENT(FUSE_FSYNC, fsync(fd));
+	EXPECT_SENT(FUSE_FALLOCATE, fallocate(fd, 0, 0, 4096));
+	EXPECT_SENT(FUSE_LSEEK, lseek(fd, 0, SEEK_DATA));
+	EXPECT_SENT(FUSE_IOCTL, ioctl(fd, FS_IOC_GETFLAGS, &flags));
+	/* between backed files: a daemon-made file is not backed */
+	out = openat(dir, "victim", O_WRONLY);
+	EXPECT_LE(0, out);
+	EXPECT_SENT(FUSE_COPY_FILE_RANGE,
+		    copy_file_range(fd, NULL, out, NULL, 3, 0));
+	close(out);
+	out = openat(dir, "copy", O_CREAT | O_EXCL | O_WRONLY, 0644);
+	EXPECT_LE(0, out);
+	EXPECT_EQ(1, td_count(&self->td, FUSE_CREATE));
+	close(out);
+	EXPECT_SENT(FUSE_FLUSH, close(fd));
+	EXPECT_EQ(3, get_file(self->bfd, "all_user/f", buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, "xyz", 3));
+
+	EXPECT_SENT(FUSE_MKNOD, mknodat(dir, "fifo", S_IFIFO | 0644, 0));
+	EXPECT_SENT(FUSE_MKDIR, mkdirat(dir, "d", 0755));
+	EXPECT_SENT(FUSE_SYMLINK, symlinkat("f", dir, "ln2"));
+	EXPECT_SENT(FUSE_READLINK, readlinkat(dir, "ln", buf, sizeof(buf)));
+	EXPECT_SENT(FUSE_LINK, linkat(dir, "f", dir, "hard", 0));
+	EXPECT_SENT(FUSE_RENAME, renameat(dir, "copy", dir, "moved"));
+	EXPECT_SENT(FUSE_UNLINK, unlinkat(dir, "victim", 0));
+	EXPECT_SENT(FUSE_RMDIR, unlinkat(dir, "empty", AT_REMOVEDIR));
+	EXPECT_SENT(FUSE_OPENDIR, close(openat(dir, ".", O_RDONLY)));
+	EXPECT_SENT(FUSE_STATFS, fstatfs(dir, &st));
+	/* what the daemon did, it did in the backing */
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+				    "all_user/fifo"));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+				    "all_user/d"));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+				    "all_user/hard"));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+				    "all_user/moved"));
+	EXPECT_EQ(-1, fstatat(self->bfd, "all_user/victim", &(struct stat){},
+			      0));
+	EXPECT_EQ(-1, fstatat(self->bfd, "all_user/empty", &(struct stat){},
+			      0));
+	close(dir);
+	every__destroy(every);
+}
+
+/* @call fails with the errno of the postfilter of @opcode. */
+#define EXPECT_REPLACED(opcode, call) do {				\
+	every->bss->fail_opcode = opcode;				\
+	errno = 0;							\
+	EXPECT_EQ(-1, (long)(call));					\
+	EXPECT_EQ(ETXTBSY, errno);					\
+	every->bss->fail_opcode = 0;					\
+} while (0)
+
+TEST_F(filter, every_postfilter_replaces_the_result)
+{
+	struct every *every = every__open_and_load();
+	int dir, fd, out;
+	char buf[16] = "";
+	struct statfs st;
+	int flags;
+
+	ASSERT_NE(NULL, every);
+	ASSERT_EQ(0, every__attach(every));
+	dir = open_filtered_dir(_metadata, self->mfd, &self->td, "all_post");
+	EXPECT_REPLACED(FUSE_GETATTR, fstatat(dir, "f", &(struct stat){}, 0));
+	EXPECT_REPLACED(FUSE_SETATTR, fchmodat(dir, "f", 0600, 0));
+	EXPECT_REPLACED(FUSE_OPEN, openat(dir, "f", O_RDWR));
+	fd = openat(dir, "f", O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_REPLACED(FUSE_READ, pread(fd, buf, sizeof(buf), 0));
+	EXPECT_REPLACED(FUSE_WRITE, pwrite(fd, "xyz", 3, 0));
+	EXPECT_REPLACED(FUSE_FSYNC, fsync(fd));
+	EXPECT_REPLACED(FUSE_FALLOCATE, fallocate(fd, 0, 0, 4096));
+	EXPECT_REPLACED(FUSE_LSEEK, lseek(fd, 0, SEEK_DATA));
+	EXPECT_REPLACED(FUSE_IOCTL, ioctl(fd, FS_IOC_GETFLAGS, &flags));
+	EXPECT_REPLACED(FUSE_SETXATTR, fsetxattr(fd, "user.a", "1", 1, 0));
+	EXPECT_REPLACED(FUSE_GETXATTR,
+			fgetxattr(fd, "user.a", buf, sizeof(buf)));
+	EXPECT_REPLACED(FUSE_LISTXATTR, flistxattr(fd, buf, sizeof(buf)));
+	EXPECT_REPLACED(FUSE_REMOVEXATTR, fremovexattr(fd, "user.a"));
+	EXPECT_REPLACED(FUSE_CREATE, openat(dir, "new", O_CREAT | O_WRONLY,
+					    0644));
+	out = openat(dir, "new", O_WRONLY);
+	EXPECT_LE(0, out);
+	EXPECT_REPLACED(FUSE_COPY_FILE_RANGE,
+			copy_file_range(fd, NULL, out, NULL, 3, 0));
+	close(out);
+	EXPECT_REPLACED(FUSE_FLUSH, close(fd));
+	EXPECT_REPLACED(FUSE_MKNOD, mknodat(dir, "fifo", S_IFIFO | 0644, 0));
+	EXPECT_REPLACED(FUSE_MKDIR, mkdirat(dir, "d", 0755));
+	EXPECT_REPLACED(FUSE_SYMLINK, symlinkat("f", dir, "ln2"));
+	EXPECT_REPLACED(FUSE_READLINK, readlinkat(dir, "ln", buf, sizeof(buf)));
+	EXPECT_REPLACED(FUSE_LINK, linkat(dir, "f", dir, "hard", 0));
+	EXPECT_REPLACED(FUSE_RENAME2, renameat(dir, "new", dir, "moved"));
+	EXPECT_REPLACED(FUSE_UNLINK, unlinkat(dir, "victim", 0));
+	EXPECT_REPLACED(FUSE_RMDIR, unlinkat(dir, "empty", AT_REMOVEDIR));
+	EXPECT_REPLACED(FUSE_OPENDIR, openat(dir, ".", O_RDONLY));
+	EXPECT_REPLACED(FUSE_STATFS, fstatfs(dir, &st));
+	/* the backing did each operation; only the results were replaced */
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+				    "all_post/f"));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+				    "all_post/d"));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+				    "all_post/moved"));
+	EXPECT_EQ(-1, fstatat(self->bfd, "all_post/victim", &(struct stat){},
+			      0));
+	/* written, and grown by fallocate */
+	EXPECT_EQ(sizeof(buf), get_file(self->bfd, "all_post/f", buf,
+					sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, "xyz", 3));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_OPEN));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_READ));
+	close(dir);
+	every__destroy(every);
 }
 
 TEST_F(filter, instance_gone_then_back)

@@ -70,11 +70,6 @@ static struct td_state *state(fuse_req_t req)
 	return fuse_req_userdata(req);
 }
 
-static void bump(fuse_req_t req, unsigned int opcode)
-{
-	__atomic_fetch_add(&state(req)->count[opcode], 1, __ATOMIC_RELAXED);
-}
-
 static struct td_node *node(fuse_req_t req, fuse_ino_t ino)
 {
 	if (ino == FUSE_ROOT_ID)
@@ -217,7 +212,6 @@ static void td_init(void *data, struct fuse_conn_info *conn)
 {
 	struct td_state *st = data;
 
-	__atomic_fetch_add(&st->count[FUSE_INIT], 1, __ATOMIC_RELAXED);
 	if (st->flags & (TD_PASSTHROUGH | TD_BPF)) {
 		if (!fuse_set_feature_flag(conn, FUSE_CAP_PASSTHROUGH))
 			fprintf(stderr, "test_daemon: no passthrough\n");
@@ -310,7 +304,6 @@ static void td_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	struct fuse_entry_param e;
 	int err;
 
-	bump(req, FUSE_LOOKUP);
 	if (!(state(req)->flags & TD_BPF)) {
 		reply_made(req, node(req, parent), name, 0);
 		return;
@@ -324,7 +317,6 @@ static void td_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 static void td_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
-	bump(req, FUSE_FORGET);
 	td_forget_one(req, ino, nlookup);
 	fuse_reply_none(req);
 }
@@ -334,7 +326,6 @@ static void td_forget_multi(fuse_req_t req, size_t count,
 {
 	size_t i;
 
-	bump(req, FUSE_BATCH_FORGET);
 	for (i = 0; i < count; i++)
 		td_forget_one(req, forgets[i].ino, forgets[i].nlookup);
 	fuse_reply_none(req);
@@ -343,7 +334,6 @@ static void td_forget_multi(fuse_req_t req, size_t count,
 static void td_getattr(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
 {
-	bump(req, FUSE_GETATTR);
 	reply_attr(req, node(req, ino));
 }
 
@@ -372,7 +362,6 @@ static void td_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	gid_t gid = valid & FUSE_SET_ATTR_GID ? attr->st_gid : (gid_t)-1;
 	char path[32];
 
-	bump(req, FUSE_SETATTR);
 	fd_path(path, sizeof(path), n->fd);
 	if (((valid & FUSE_SET_ATTR_MODE) && chmod(path, attr->st_mode)) ||
 	    ((valid & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) &&
@@ -393,7 +382,6 @@ static void td_readlink(fuse_req_t req, fuse_ino_t ino)
 	char buf[PATH_MAX];
 	ssize_t len;
 
-	bump(req, FUSE_READLINK);
 	len = readlinkat(node(req, ino)->fd, "", buf, sizeof(buf) - 1);
 	if (len < 0) {
 		fuse_reply_err(req, errno);
@@ -408,7 +396,6 @@ static void td_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
 {
 	struct td_node *p = node(req, parent);
 
-	bump(req, FUSE_MKNOD);
 	reply_made(req, p, name, mknodat(p->fd, name, mode, rdev) ? -errno : 0);
 }
 
@@ -417,7 +404,6 @@ static void td_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 {
 	struct td_node *p = node(req, parent);
 
-	bump(req, FUSE_MKDIR);
 	reply_made(req, p, name, mkdirat(p->fd, name, mode) ? -errno : 0);
 }
 
@@ -426,7 +412,6 @@ static void td_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 {
 	struct td_node *p = node(req, parent);
 
-	bump(req, FUSE_SYMLINK);
 	reply_made(req, p, name, symlinkat(link, p->fd, name) ? -errno : 0);
 }
 
@@ -437,7 +422,6 @@ static void td_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 	char path[32];
 	int err;
 
-	bump(req, FUSE_LINK);
 	fd_path(path, sizeof(path), node(req, ino)->fd);
 	err = linkat(AT_FDCWD, path, p->fd, newname, AT_SYMLINK_FOLLOW);
 	reply_made(req, p, newname, err ? -errno : 0);
@@ -445,13 +429,11 @@ static void td_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 
 static void td_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	bump(req, FUSE_UNLINK);
 	fuse_reply_err(req, unlinkat(node(req, parent)->fd, name, 0) ? errno : 0);
 }
 
 static void td_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	bump(req, FUSE_RMDIR);
 	fuse_reply_err(req, unlinkat(node(req, parent)->fd, name,
 				     AT_REMOVEDIR) ? errno : 0);
 }
@@ -460,7 +442,6 @@ static void td_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		      fuse_ino_t newparent, const char *newname,
 		      unsigned int flags)
 {
-	bump(req, flags ? FUSE_RENAME2 : FUSE_RENAME);
 	fuse_reply_err(req, renameat2(node(req, parent)->fd, name,
 				      node(req, newparent)->fd, newname,
 				      flags) ? errno : 0);
@@ -471,7 +452,6 @@ static void td_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	char path[32];
 	int fd;
 
-	bump(req, FUSE_OPEN);
 	fd_path(path, sizeof(path), node(req, ino)->fd);
 	fd = open(path, (fi->flags & ~O_NOFOLLOW) | O_CLOEXEC);
 	if (fd < 0)
@@ -487,7 +467,6 @@ static void td_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	struct fuse_entry_param e;
 	int fd, err;
 
-	bump(req, FUSE_CREATE);
 	fd = openat(p->fd, name, (fi->flags & ~O_NOFOLLOW) | O_CREAT | O_CLOEXEC,
 		    mode);
 	if (fd < 0) {
@@ -509,7 +488,6 @@ static void td_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	char *buf = malloc(size);
 	ssize_t n;
 
-	bump(req, FUSE_READ);
 	if (!buf) {
 		fuse_reply_err(req, ENOMEM);
 		return;
@@ -529,7 +507,6 @@ static void td_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 {
 	ssize_t n;
 
-	bump(req, FUSE_WRITE);
 	n = pwrite(file(fi)->fd, buf, size, off);
 	if (n < 0)
 		fuse_reply_err(req, errno);
@@ -539,7 +516,6 @@ static void td_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 
 static void td_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	bump(req, FUSE_FLUSH);
 	fuse_reply_err(req, 0);
 }
 
@@ -548,7 +524,6 @@ static void td_release(fuse_req_t req, fuse_ino_t ino,
 {
 	struct td_file *f = file(fi);
 
-	bump(req, FUSE_RELEASE);
 	if (f->backing_id > 0)
 		fuse_passthrough_close(req, f->backing_id);
 	close(f->fd);
@@ -561,7 +536,6 @@ static void td_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 {
 	int fd = file(fi)->fd;
 
-	bump(req, FUSE_FSYNC);
 	fuse_reply_err(req, (datasync ? fdatasync(fd) : fsync(fd)) ? errno : 0);
 }
 
@@ -571,7 +545,6 @@ static void td_opendir(fuse_req_t req, fuse_ino_t ino,
 	struct td_dir *d = calloc(1, sizeof(*d));
 	int fd;
 
-	bump(req, FUSE_OPENDIR);
 	if (!d) {
 		fuse_reply_err(req, ENOMEM);
 		return;
@@ -599,7 +572,6 @@ static void td_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	off_t next;
 	int err = 0;
 
-	bump(req, FUSE_READDIR);
 	if (!buf) {
 		fuse_reply_err(req, ENOMEM);
 		return;
@@ -642,7 +614,6 @@ static void td_releasedir(fuse_req_t req, fuse_ino_t ino,
 {
 	struct td_dir *d = (struct td_dir *)(uintptr_t)fi->fh;
 
-	bump(req, FUSE_RELEASEDIR);
 	closedir(d->dp);
 	free(d);
 	fuse_reply_err(req, 0);
@@ -652,7 +623,6 @@ static void td_statfs(fuse_req_t req, fuse_ino_t ino)
 {
 	struct statvfs sv;
 
-	bump(req, FUSE_STATFS);
 	if (fstatvfs(node(req, ino)->fd, &sv))
 		fuse_reply_err(req, errno);
 	else
@@ -735,6 +705,10 @@ static int td_loop(struct fuse_session *se, struct td_state *st)
 		if (res <= 0)
 			break;
 		in = buf.mem;
+		/* every request, whether libfuse has a handler for it or not */
+		if (in->opcode < TD_OPCODES)
+			__atomic_fetch_add(&st->count[in->opcode], 1,
+					   __ATOMIC_RELAXED);
 		if (st->ctl && in->opcode & (FUSE_BPF_OPCODE_PREFILTER |
 					     FUSE_BPF_OPCODE_POSTFILTER))
 			td_filter(se, st, in);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A filter whose prefilters all answer "backing": what it changes against
- * pure passthrough is only that every operation runs a BPF program. make
- * check-posix runs the POSIX suite through it.
+ * A filter whose prefilters all answer "backing", for every member that
+ * has one, and whose readdir postfilter shows every entry: what it changes
+ * against pure passthrough is only that every operation runs a BPF
+ * program. The POSIX suites and make bench run through it.
  */
 #include "fuse_bpf.vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -10,137 +11,53 @@
 
 char _license[] SEC("license") = "GPL";
 
-SEC("struct_ops/all_lookup")
-int BPF_PROG(all_lookup, const struct fuse_bpf_meta *meta,
-	     struct fuse_bpf_name *name)
-{
-	return FUSE_BPF_BACKING;
+/* A prefilter needs none of its arguments to say "backing". */
+#define BACKING(op)							\
+SEC("struct_ops/all_" #op)						\
+int BPF_PROG(all_##op)							\
+{									\
+	return FUSE_BPF_BACKING;					\
 }
 
-SEC("struct_ops/all_open")
-int BPF_PROG(all_open, const struct fuse_bpf_meta *meta,
-	     struct fuse_open_in *in)
-{
-	return FUSE_BPF_BACKING;
-}
+BACKING(lookup)
+BACKING(open)
+BACKING(release)
+BACKING(read)
+BACKING(write)
+BACKING(getattr)
+BACKING(setattr)
+BACKING(flush)
+BACKING(fsync)
+BACKING(create)
+BACKING(mknod)
+BACKING(mkdir)
+BACKING(symlink)
+BACKING(unlink)
+BACKING(rmdir)
+BACKING(rename)
+BACKING(link)
+BACKING(fallocate)
+BACKING(lseek)
+BACKING(getxattr)
+BACKING(setxattr)
+BACKING(listxattr)
+BACKING(removexattr)
+BACKING(copy_file_range)
+BACKING(access)
+BACKING(opendir)
+BACKING(releasedir)
+BACKING(statfs)
+BACKING(readlink)
+BACKING(ioctl)
 
-SEC("struct_ops/all_read")
-int BPF_PROG(all_read, const struct fuse_bpf_meta *meta,
-	     struct fuse_read_in *in)
-{
-	return FUSE_BPF_BACKING;
-}
-
-SEC("struct_ops/all_write")
-int BPF_PROG(all_write, const struct fuse_bpf_meta *meta,
-	     struct fuse_write_in *in)
-{
-	return FUSE_BPF_BACKING;
-}
-
-SEC("struct_ops/all_getattr")
-int BPF_PROG(all_getattr, const struct fuse_bpf_meta *meta,
-	     struct fuse_getattr_in *in)
-{
-	return FUSE_BPF_BACKING;
-}
-
-SEC("struct_ops/all_setattr")
-int BPF_PROG(all_setattr, const struct fuse_bpf_meta *meta,
-	     struct fuse_setattr_in *in)
-{
-	return FUSE_BPF_BACKING;
-}
-
-SEC("struct_ops/all_flush")
-int BPF_PROG(all_flush, const struct fuse_bpf_meta *meta,
-	     struct fuse_flush_in *in)
-{
-	return FUSE_BPF_BACKING;
-}
-
-SEC("struct_ops/all_fsync")
-int BPF_PROG(all_fsync, const struct fuse_bpf_meta *meta,
-	     struct fuse_fsync_in *in)
-{
-	return FUSE_BPF_BACKING;
-}
-
-SEC("struct_ops/all_create")
-int BPF_PROG(all_create, const struct fuse_bpf_meta *meta,
-	     struct fuse_create_in *in, struct fuse_bpf_name *name)
-{
-	return FUSE_BPF_BACKING;
-}
-
-SEC("struct_ops/all_mkdir")
-int BPF_PROG(all_mkdir, const struct fuse_bpf_meta *meta,
-	     struct fuse_mkdir_in *in, struct fuse_bpf_name *name)
-{
-	return FUSE_BPF_BACKING;
-}
-
-SEC("struct_ops/all_unlink")
-int BPF_PROG(all_unlink, const struct fuse_bpf_meta *meta,
-	     struct fuse_bpf_name *name)
-{
-	return FUSE_BPF_BACKING;
-}
-
-SEC("struct_ops/all_rmdir")
-int BPF_PROG(all_rmdir, const struct fuse_bpf_meta *meta,
-	     struct fuse_bpf_name *name)
-{
-	return FUSE_BPF_BACKING;
-}
-
-SEC("struct_ops/all_link")
-int BPF_PROG(all_link, const struct fuse_bpf_meta *meta,
-	     struct fuse_link_in *in, struct fuse_bpf_name *name)
-{
-	return FUSE_BPF_BACKING;
-}
-
-SEC("struct_ops/all_symlink")
-int BPF_PROG(all_symlink, const struct fuse_bpf_meta *meta,
-	     struct fuse_bpf_name *name)
-{
-	return FUSE_BPF_BACKING;
-}
-
-SEC("struct_ops/all_fallocate")
-int BPF_PROG(all_fallocate, const struct fuse_bpf_meta *meta,
-	     struct fuse_fallocate_in *in)
-{
-	return FUSE_BPF_BACKING;
-}
-
-SEC("struct_ops/all_lseek")
-int BPF_PROG(all_lseek, const struct fuse_bpf_meta *meta,
-	     struct fuse_lseek_in *in)
-{
-	return FUSE_BPF_BACKING;
-}
-
-SEC("struct_ops/all_access")
-int BPF_PROG(all_access, const struct fuse_bpf_meta *meta,
-	     struct fuse_access_in *in)
-{
-	return FUSE_BPF_BACKING;
-}
-
-SEC("struct_ops/all_rename")
-int BPF_PROG(all_rename, const struct fuse_bpf_meta *meta,
-	     struct fuse_rename2_in *in, struct fuse_bpf_name *oldname,
-	     struct fuse_bpf_name *newname)
-{
-	return FUSE_BPF_BACKING;
-}
+/* 0: the entry is shown, under its own name */
+BACKING(readdir)
 
 SEC(".struct_ops.link")
 struct fuse_ops backing = {
 	.lookup_prefilter = (void *)all_lookup,
 	.open_prefilter = (void *)all_open,
+	.release_prefilter = (void *)all_release,
 	.read_iter_prefilter = (void *)all_read,
 	.write_iter_prefilter = (void *)all_write,
 	.getattr_prefilter = (void *)all_getattr,
@@ -148,14 +65,26 @@ struct fuse_ops backing = {
 	.flush_prefilter = (void *)all_flush,
 	.fsync_prefilter = (void *)all_fsync,
 	.create_prefilter = (void *)all_create,
+	.mknod_prefilter = (void *)all_mknod,
 	.mkdir_prefilter = (void *)all_mkdir,
+	.symlink_prefilter = (void *)all_symlink,
 	.unlink_prefilter = (void *)all_unlink,
 	.rmdir_prefilter = (void *)all_rmdir,
+	.rename_prefilter = (void *)all_rename,
 	.link_prefilter = (void *)all_link,
-	.symlink_prefilter = (void *)all_symlink,
 	.fallocate_prefilter = (void *)all_fallocate,
 	.lseek_prefilter = (void *)all_lseek,
+	.getxattr_prefilter = (void *)all_getxattr,
+	.setxattr_prefilter = (void *)all_setxattr,
+	.listxattr_prefilter = (void *)all_listxattr,
+	.removexattr_prefilter = (void *)all_removexattr,
+	.copy_file_range_prefilter = (void *)all_copy_file_range,
 	.access_prefilter = (void *)all_access,
-	.rename_prefilter = (void *)all_rename,
+	.opendir_prefilter = (void *)all_opendir,
+	.releasedir_prefilter = (void *)all_releasedir,
+	.statfs_prefilter = (void *)all_statfs,
+	.readlink_prefilter = (void *)all_readlink,
+	.ioctl_prefilter = (void *)all_ioctl,
+	.readdir_postfilter = (void *)all_readdir,
 	.name = "backing",
 };
