@@ -16,9 +16,9 @@ data=$ext4/data
 mnt=/mnt/fuse
 # sizes that keep a run of all targets within minutes under QEMU TCG; the
 # caches are dropped before each job, so reads start from the RAM disk
-size_a=256M
-size_c=256M
-runtime=3
+size_a=64M
+size_c=128M
+runtime=2
 files=2000
 
 drop_caches() {

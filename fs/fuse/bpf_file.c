@@ -103,8 +103,16 @@ bool fuse_bpf_open(struct inode *inode, struct file *file, int *res)
 				    ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC),
 				    &fbi->path, fbi->cred);
 	*res = PTR_ERR_OR_ZERO(backing);
-	if (!*res)
+	if (!*res) {
 		ff->passthrough = backing;
+		/*
+		 * Without a filter nothing can block but the backing, which
+		 * says whether it can: io_uring then issues in line rather
+		 * than in a worker.
+		 */
+		if (!fbi->filter)
+			file->f_mode |= backing->f_mode & FMODE_NOWAIT;
+	}
 
 	*res = fuse_bpf_post(fbi->filter, open, ret, inode, *res, &meta, &in);
 	if (*res) {
@@ -226,9 +234,10 @@ static void fuse_bpf_aio_complete(struct kiocb *iocb, long res)
 }
 
 /*
- * The backing read or write of @iocb. Synchronous calls return their
- * postfiltered result; asynchronous ones return -EIOCBQUEUED and complete
- * with it, or return it at once if the backing did not queue.
+ * The backing read or write of @iocb. Synchronous calls and buffered I/O
+ * return their postfiltered result; asynchronous direct I/O returns
+ * -EIOCBQUEUED and completes with it, or returns it at once if the backing
+ * did not queue.
  */
 static ssize_t fuse_bpf_rw_backing(struct kiocb *iocb, struct iov_iter *iter,
 				   struct fuse_bpf_inode *fbi, int action,
@@ -247,7 +256,11 @@ static ssize_t fuse_bpf_rw_backing(struct kiocb *iocb, struct iov_iter *iter,
 		return -EINVAL;
 
 	old_cred = override_creds(fbi->cred);
-	if (is_sync_kiocb(iocb)) {
+	/*
+	 * Buffered I/O completes within the call (the FUSE file does not
+	 * offer FMODE_BUF_RASYNC), so it needs no clone of an async kiocb.
+	 */
+	if (is_sync_kiocb(iocb) || !(iocb->ki_flags & IOCB_DIRECT)) {
 		if (write)
 			ret = vfs_iter_write(backing, iter, &iocb->ki_pos,
 					     fuse_bpf_rwf(iocb->ki_flags));
@@ -343,6 +356,8 @@ bool fuse_bpf_read_iter(struct kiocb *iocb, struct iov_iter *to,
  *
  * Like fuse_bpf_read_iter(); the FUSE inode takes the backing's size and
  * times after the write, and the write strips suid/sgid through setattr.
+ * IOCB_NOWAIT (unfiltered files only: see fuse_bpf_open()) never waits
+ * for the inode lock nor strips privileges: -EAGAIN.
  *
  * Return: false if the write goes to the daemon.
  */
@@ -372,11 +387,18 @@ bool fuse_bpf_write_iter(struct kiocb *iocb, struct iov_iter *from,
 	if (in.size < count)
 		iov_iter_truncate(from, in.size);
 
-	inode_lock(inode);
-	*res = file_remove_privs(iocb->ki_filp);
+	if (iocb->ki_flags & IOCB_NOWAIT) {
+		*res = -EAGAIN;
+		if (!inode_trylock(inode))
+			goto out;
+	} else {
+		inode_lock(inode);
+	}
+	*res = file_remove_privs_flags(iocb->ki_filp, iocb->ki_flags);
 	if (!*res)
 		*res = fuse_bpf_rw_backing(iocb, from, fbi, ret, &meta, &in);
 	inode_unlock(inode);
+out:
 	iov_iter_reexpand(from, iov_iter_count(from) + count -
 			  min_t(size_t, count, in.size));
 	return true;

@@ -236,6 +236,8 @@ TEST_F(backing, rwf_flags)
 {
 	int fd = open_file(_metadata, self->mfd, &self->td, O_RDWR);
 	struct iovec iov = { "rwf", 3 };
+	int bfd, err;
+	ssize_t ret;
 
 	/* RWF_APPEND writes at the end whatever the offset */
 	ASSERT_EQ(3, pwritev2(fd, &iov, 1, 0, RWF_APPEND));
@@ -247,6 +249,30 @@ TEST_F(backing, rwf_flags)
 	EXPECT_EQ(0, memcmp(self->buf, self->data, DATA_SIZE));
 	ASSERT_EQ(3, pread(fd, self->buf, 10, DATA_SIZE));
 	EXPECT_EQ(0, memcmp(self->buf, "rwf", 3));
+	/* an unfiltered file does RWF_NOWAIT as its backing does */
+	bfd = openat(self->bfd, "file", O_RDWR);
+	ASSERT_LE(0, bfd);
+	iov.iov_len = 3;
+	ret = preadv2(bfd, &iov, 1, 10, RWF_NOWAIT);
+	err = errno;
+	memset(self->buf, 0, 3);
+	EXPECT_EQ(ret, preadv2(fd, &iov, 1, 10, RWF_NOWAIT));
+	if (ret < 0) {
+		EXPECT_EQ(err, errno);
+	} else {
+		EXPECT_EQ(0, memcmp(self->buf, "rwf", 3));
+	}
+	memcpy(self->buf, "rwf", 3);
+	ret = pwritev2(bfd, &iov, 1, 20, RWF_NOWAIT);
+	err = errno;
+	EXPECT_EQ(ret, pwritev2(fd, &iov, 1, 20, RWF_NOWAIT));
+	if (ret < 0) {
+		EXPECT_EQ(err, errno);
+	} else {
+		memcpy(self->data + 20, "rwf", 3);
+	}
+	EXPECT_TRUE(backing_holds(self->bfd, self->data, DATA_SIZE));
+	close(bfd);
 	EXPECT_EQ(0, close(fd));
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
 	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
