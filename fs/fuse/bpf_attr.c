@@ -227,7 +227,13 @@ bool fuse_bpf_permission(struct mnt_idmap *idmap, struct inode *inode,
 
 	if (!fbi)
 		return false;
-	fuse_bpf_copyattr(inode);
+	/*
+	 * The check needs only the backing inode; a change to come (sticky
+	 * directories, setattr) refreshes the FUSE inode, which the VFS looks
+	 * at next. Path walks do not: they are most of the checks.
+	 */
+	if (mask & (MAY_WRITE | MAY_APPEND))
+		fuse_bpf_copyattr(inode);
 	*res = generic_permission(mnt_idmap(fbi->path.mnt),
 				  d_inode(fbi->path.dentry), mask);
 	if (*res || !fbi->filter)

@@ -636,6 +636,28 @@ TEST_F(backing, symlink_link_rename_in_backed_dir)
 	EXPECT_EQ(-1, linkat(mtree, "b", utree, "b", 0));
 	EXPECT_EQ(EXDEV, errno);
 	close(utree);
+	/*
+	 * Between two backed directories: "tree" and one the kernel made in
+	 * it, then that one and "tree2", which the daemon looked up
+	 */
+	self->td.ctl->ext_len = sizeof(struct fuse_bpf_entry_out);
+	ASSERT_EQ(0, mkdirat(self->bfd, "tree2", 0777));
+	ASSERT_EQ(0, mkdirat(mtree, "d2", 0755));
+	ASSERT_EQ(0, renameat(mtree, "b", mtree, "d2/b"));
+	ASSERT_EQ(0, linkat(mtree, "a", mtree, "d2/a", 0));
+	ASSERT_EQ(0, renameat(mtree, "d2/b", self->mfd, "tree2/b"));
+	ASSERT_EQ(0, linkat(mtree, "d2/a", self->mfd, "tree2/a", 0));
+	EXPECT_EQ(2, get_file(self->bfd, "tree2/b", self->buf, 10));
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "a"));
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "d2/a"));
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "d2"));
+	EXPECT_TRUE(same_as_backing(_metadata, mtree, btree, "."));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+				    "tree2/a"));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+				    "tree2/b"));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
+				    "tree2"));
 	close(btree);
 	close(mtree);
 }
