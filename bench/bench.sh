@@ -16,10 +16,10 @@ data=$ext4/data
 mnt=/mnt/fuse
 # sizes that keep a run of all targets within minutes under QEMU TCG; the
 # caches are dropped before each job, so reads start from the RAM disk
-size_a=64M
-size_c=128M
+size_a=32M
+size_c=64M
 runtime=2
-files=2000
+files=1000
 
 drop_caches() {
 	sync

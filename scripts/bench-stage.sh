@@ -5,7 +5,8 @@
 # bench adds to the guest into OUT/stage, and print its path: fio,
 # mkfs.ext4, libfuse's passthrough_hp (scripts/passthrough-hp.sh), the
 # job files and bench.sh, ext4 and brd with their dependencies
-# (decompressed, in load order), and a tar of the kernel's fs/ for set E.
+# (decompressed, in load order), and for set E a tar of a few directories
+# of the kernel's fs/: ext4, fuse, nfs and xfs (about 600 files).
 set -euo pipefail
 
 out=$1
@@ -15,16 +16,21 @@ top=/src
 stage=$out/stage
 
 "$top/scripts/passthrough-hp.sh" "$out" >&2
-# set E's tree: the fs/ directory of the kernel source, kept per tarball
-key=$(stat -c '%n-%s-%Y' "$ksrc" | tr / _)
+# set E's tree, kept per tarball
+dirs="ext4 fuse nfs xfs"
+key=$(stat -c '%n-%s-%Y' "$ksrc" | tr / _)-${dirs// /-}
 if [ ! -f "$out/fs-$key.tar" ]; then
 	rm -f "$out"/fs-*.tar
 	tmp=$(mktemp -d)
+	mkdir -p "$tmp/fs"
 	if [ -d "$ksrc" ]; then
-		cp -a "$ksrc/fs" "$tmp/fs"
+		for d in $dirs; do
+			cp -a "$ksrc/fs/$d" "$tmp/fs/"
+		done
 	else
-		tar -xJf "$ksrc" -C "$tmp" --wildcards '*/fs/*'
-		mv "$tmp"/*/fs "$tmp/fs"
+		# shellcheck disable=SC2046
+		tar -xJf "$ksrc" -C "$tmp" --wildcards $(printf "*/fs/%s/* " $dirs)
+		mv "$tmp"/linux-*/fs/* "$tmp/fs/"
 	fi
 	tar -cf "$out/fs-$key.tar" -C "$tmp" fs
 	rm -rf "$tmp"

@@ -447,13 +447,26 @@ static void td_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 				      flags) ? errno : 0);
 }
 
+/*
+ * The flags the daemon opens a backing file with: its own reads and writes
+ * go through buffers of its own, unaligned, so O_DIRECT stays the caller's
+ * (FUSE's direct I/O to the daemon), except for a passthrough file, which
+ * the backing itself serves.
+ */
+static int td_open_flags(fuse_req_t req, const struct fuse_file_info *fi)
+{
+	int flags = (fi->flags & ~O_NOFOLLOW) | O_CLOEXEC;
+
+	return state(req)->flags & TD_PASSTHROUGH ? flags : flags & ~O_DIRECT;
+}
+
 static void td_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	char path[32];
 	int fd;
 
 	fd_path(path, sizeof(path), node(req, ino)->fd);
-	fd = open(path, (fi->flags & ~O_NOFOLLOW) | O_CLOEXEC);
+	fd = open(path, td_open_flags(req, fi));
 	if (fd < 0)
 		fuse_reply_err(req, errno);
 	else
@@ -467,8 +480,7 @@ static void td_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	struct fuse_entry_param e;
 	int fd, err;
 
-	fd = openat(p->fd, name, (fi->flags & ~O_NOFOLLOW) | O_CREAT | O_CLOEXEC,
-		    mode);
+	fd = openat(p->fd, name, td_open_flags(req, fi) | O_CREAT, mode);
 	if (fd < 0) {
 		fuse_reply_err(req, errno);
 		return;
