@@ -394,7 +394,14 @@ bool fuse_bpf_write_iter(struct kiocb *iocb, struct iov_iter *from,
 	} else {
 		inode_lock(inode);
 	}
-	*res = file_remove_privs_flags(iocb->ki_filp, iocb->ki_flags);
+	/*
+	 * The caller, not the backing's credentials, decides whether suid,
+	 * sgid and capabilities go; a backing inode that the VFS knows has
+	 * none (S_NOSEC) spares the FUSE inode's xattr lookup.
+	 */
+	*res = 0;
+	if (!IS_NOSEC(d_inode(fbi->path.dentry)))
+		*res = file_remove_privs_flags(iocb->ki_filp, iocb->ki_flags);
 	if (!*res)
 		*res = fuse_bpf_rw_backing(iocb, from, fbi, ret, &meta, &in);
 	inode_unlock(inode);

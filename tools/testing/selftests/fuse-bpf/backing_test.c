@@ -792,6 +792,44 @@ static int open_as_user(int dir, const char *name, int flags)
 	return WEXITSTATUS(status);
 }
 
+/* What writing "w" to @name in @dir as uid 1234 gives: 0 or an errno. */
+static int write_as_user(int dir, const char *name)
+{
+	int status, fd;
+	pid_t pid = fork();
+
+	if (!pid) {
+		if (setgid(2345) || setuid(1234))
+			_exit(255);
+		fd = openat(dir, name, O_WRONLY);
+		_exit(fd < 0 ? errno : write(fd, "w", 1) == 1 ? 0 : errno);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+TEST_F(backing, write_by_another_user_clears_suid)
+{
+	struct stat m, b;
+
+	/* the same file twice: written directly, and through the mount */
+	ASSERT_EQ(0, chmod(self->backing, 0755));
+	ASSERT_EQ(0, chmod(self->mnt, 0755));
+	ASSERT_EQ(0, put_file(self->bfd, "direct", "x", 1, 06757));
+	ASSERT_EQ(0, fchmodat(self->bfd, "direct", 06757, 0));
+	ASSERT_EQ(0, fchmodat(self->bfd, "file", 06757, 0));
+	ASSERT_EQ(0, fstatat(self->mfd, "file", &m, 0));
+	EXPECT_EQ(06757, m.st_mode & 07777);
+	EXPECT_EQ(0, write_as_user(self->bfd, "direct"));
+	EXPECT_EQ(0, write_as_user(self->mfd, "file"));
+	ASSERT_EQ(0, fstatat(self->bfd, "direct", &b, 0));
+	ASSERT_EQ(0, fstatat(self->mfd, "file", &m, 0));
+	EXPECT_EQ(b.st_mode & 07777, m.st_mode & 07777);
+	EXPECT_EQ(0, m.st_mode & (S_ISUID | S_ISGID));
+	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
+}
+
 TEST_F(backing, posix_acl)
 {
 	/* user::rw- user:1234:r-- group::r-- mask::r-- other::--- */
