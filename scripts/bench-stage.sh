@@ -28,8 +28,11 @@ if [ ! -f "$out/fs-$key.tar" ]; then
 			cp -a "$ksrc/fs/$d" "$tmp/fs/"
 		done
 	else
-		# shellcheck disable=SC2046
-		tar -xJf "$ksrc" -C "$tmp" --wildcards $(printf "*/fs/%s/* " $dirs)
+		pats=()
+		for d in $dirs; do
+			pats+=("*/fs/$d/*")
+		done
+		tar -xJf "$ksrc" -C "$tmp" --wildcards "${pats[@]}"
 		mv "$tmp"/linux-*/fs/* "$tmp/fs/"
 	fi
 	tar -cf "$out/fs-$key.tar" -C "$tmp" fs
