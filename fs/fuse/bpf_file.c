@@ -40,6 +40,15 @@ struct fuse_bpf_aio {
 static struct kmem_cache *fuse_bpf_aio_cachep;
 static struct workqueue_struct *fuse_bpf_wq;
 
+/*
+ * FUSE's file operations without poll, for backed files whose backing
+ * has none: their readiness is the backing's, always ready. A ->poll makes
+ * io_uring arm a poll for a write it cannot issue without blocking
+ * (buffered, no FOP_BUFFER_WASYNC), find it ready at once and retry it
+ * without blocking again, over and over, before punting it to a worker.
+ */
+static struct file_operations fuse_bpf_file_operations __ro_after_init;
+
 #define FUSE_BPF_IOCB_MASK \
 	(IOCB_NOWAIT | IOCB_HIPRI | IOCB_DSYNC | IOCB_SYNC | IOCB_APPEND)
 
@@ -112,6 +121,9 @@ bool fuse_bpf_open(struct inode *inode, struct file *file, int *res)
 		 */
 		if (!fbi->filter)
 			file->f_mode |= backing->f_mode & FMODE_NOWAIT;
+		/* same owner: the module reference of the open covers it */
+		if (!file_can_poll(backing))
+			file->f_op = &fuse_bpf_file_operations;
 	}
 
 	*res = fuse_bpf_post(fbi->filter, open, ret, inode, *res, &meta, &in);
@@ -779,6 +791,8 @@ bool fuse_bpf_local_locks(struct inode *inode)
 
 int fuse_bpf_file_init(void)
 {
+	fuse_bpf_file_operations = fuse_file_operations;
+	fuse_bpf_file_operations.poll = NULL;
 	fuse_bpf_aio_cachep = KMEM_CACHE(fuse_bpf_aio, SLAB_HWCACHE_ALIGN);
 	if (!fuse_bpf_aio_cachep)
 		return -ENOMEM;

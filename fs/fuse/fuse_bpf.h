@@ -423,6 +423,8 @@ s64 fuse_bpf_user_postfilter(struct inode *inode, u32 opcode,
 
 /* bpf_file.c */
 
+extern const struct file_operations fuse_file_operations;
+
 int fuse_bpf_file_init(void);
 void fuse_bpf_file_exit(void);
 bool fuse_bpf_open(struct inode *inode, struct file *file, int *res);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,6 +271,24 @@ TEST_F(backing, rwf_flags)
 	EXPECT_EQ(0, close(fd));
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
 	EXPECT_TRUE(no_data_requests(_metadata, &self->td));
+}
+
+/* poll() answers as on the backing file, without asking the daemon */
+TEST_F(backing, poll_like_the_backing)
+{
+	int fd = open_file(_metadata, self->mfd, &self->td, O_RDWR);
+	struct pollfd p[2] = {
+		{ .fd = fd, .events = POLLIN | POLLOUT | POLLPRI },
+		{ .fd = openat(self->bfd, "file", O_RDWR),
+		  .events = POLLIN | POLLOUT | POLLPRI },
+	};
+
+	ASSERT_LE(0, p[1].fd);
+	ASSERT_EQ(2, poll(p, 2, 0));
+	EXPECT_EQ(p[1].revents, p[0].revents);
+	EXPECT_EQ(0, td_count(&self->td, FUSE_POLL));
+	close(p[1].fd);
+	EXPECT_EQ(0, close(fd));
 }
 
 TEST_F(backing, times_and_mode)
