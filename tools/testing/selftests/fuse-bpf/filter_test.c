@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -729,6 +730,86 @@ TEST_F(filter, instance_gone_then_back)
 	EXPECT_EQ(NULL, bpf_map__attach_struct_ops(again->maps.clamp));
 	EXPECT_EQ(0, close(fd));
 	filters__destroy(again);
+}
+
+/* A thread reading and writing a filtered file until told to stop. */
+struct io_loop {
+	int fd;
+	const char *data;
+	int stop;
+	int served;	/* reads of the right data, whole writes */
+	int gone;	/* ENOTCONN, once the instance went */
+	int bad;	/* anything else */
+};
+
+/* Count a call that did @done, or failed with errno @err. */
+static void io_count(struct io_loop *l, bool done, ssize_t ret, int err)
+{
+	int *count = done ? &l->served : ret < 0 && err == ENOTCONN ?
+		     &l->gone : &l->bad;
+
+	__atomic_fetch_add(count, 1, __ATOMIC_RELEASE);
+}
+
+static void *io_loop(void *arg)
+{
+	struct io_loop *l = arg;
+	char buf[64];
+	ssize_t ret;
+
+	while (!__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE)) {
+		ret = pread(l->fd, buf, sizeof(buf), 0);
+		io_count(l, ret == sizeof(buf) && !memcmp(buf, l->data, ret),
+			 ret, errno);
+		ret = pwrite(l->fd, l->data + 100, 1, 100);
+		io_count(l, ret == 1, ret, errno);
+	}
+	return NULL;
+}
+
+/* Wait (10 s at most) until *@count is at least 10. */
+static bool reaches_ten(int *count)
+{
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		if (__atomic_load_n(count, __ATOMIC_ACQUIRE) >= 10)
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+TEST_F(filter, instance_gone_during_io)
+{
+	struct io_loop l[2] = {};
+	pthread_t t[2];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		l[i].fd = open_filtered(_metadata, self->mfd, &self->td,
+					"observe", O_RDWR);
+		l[i].data = self->data;
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, io_loop, &l[i]));
+	}
+	EXPECT_TRUE(reaches_ten(&l[1].served));
+	bpf_link__destroy(self->skel->links.observe);
+	self->skel->links.observe = NULL;
+	EXPECT_TRUE(reaches_ten(&l[1].gone));
+	for (i = 0; i < 2; i++) {
+		__atomic_store_n(&l[i].stop, 1, __ATOMIC_RELEASE);
+		pthread_join(t[i], NULL);
+		EXPECT_EQ(0, l[i].bad);
+		/* the flush filter is gone too; the file is released */
+		EXPECT_EQ(-1, close(l[i].fd));
+		EXPECT_EQ(ENOTCONN, errno);
+	}
+	/* each request was served whole or refused: the file is intact */
+	EXPECT_EQ(DATA_SIZE, get_file(self->bfd, "observe", self->buf,
+				      DATA_SIZE));
+	EXPECT_EQ(0, memcmp(self->buf, self->data, DATA_SIZE));
+	EXPECT_EQ(-1, fstatat(self->mfd, "observe", &(struct stat){}, 0));
+	EXPECT_EQ(ENOTCONN, errno);
 }
 
 /*

@@ -721,6 +721,12 @@ static int td_loop(struct fuse_session *se, struct td_state *st)
 		if (in->opcode < TD_OPCODES)
 			__atomic_fetch_add(&st->count[in->opcode], 1,
 					   __ATOMIC_RELAXED);
+		/* the daemon hangs there, until the test kills it */
+		if (st->ctl && st->ctl->stall_opcode == in->opcode) {
+			__atomic_store_n(&st->ctl->stalled, 1, __ATOMIC_RELEASE);
+			for (;;)
+				pause();
+		}
 		if (st->ctl && in->opcode & (FUSE_BPF_OPCODE_PREFILTER |
 					     FUSE_BPF_OPCODE_POSTFILTER))
 			td_filter(se, st, in);

@@ -41,6 +41,8 @@ struct td_ctl {
 	int filter_reply_trim;		/* bytes OPCODE_PREFILTER replies lack */
 	long long postfilter_seen;	/* result a POSTFILTER request carried */
 	unsigned int filter_opcode;	/* opcode of the last filter request */
+	unsigned int stall_opcode;	/* never answer this opcode (flags */
+	int stalled;			/* included), and set this when it comes */
 };
 
 struct test_daemon {
