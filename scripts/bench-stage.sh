@@ -3,10 +3,10 @@
 #
 # bench-stage.sh OUT KSRC KVER, inside the build root: gather what make
 # bench adds to the guest into OUT/stage, and print its path: fio,
-# mkfs.ext4, libfuse's passthrough_hp (scripts/passthrough-hp.sh), the
-# job files and bench.sh, ext4 and brd with their dependencies
-# (decompressed, in load order), and for set E a tar of a few directories
-# of the kernel's fs/: ext4, fuse, nfs and xfs (about 600 files).
+# libfuse's passthrough_hp (scripts/passthrough-hp.sh), the job files and
+# bench.sh, what ext4 on a RAM disk needs (scripts/stage-ext4.sh), and
+# for set E a tar of a few directories of the kernel's fs/: ext4, fuse,
+# nfs and xfs (about 600 files).
 set -euo pipefail
 
 out=$1
@@ -40,15 +40,9 @@ if [ ! -f "$out/fs-$key.tar" ]; then
 fi
 
 rm -rf "$stage"
-mkdir -p "$stage"/usr/bin "$stage"/bench "$stage"/lib/modules/bench
-cp /usr/bin/fio /usr/sbin/mkfs.ext4 "$stage"/usr/bin/
+mkdir -p "$stage"/usr/bin "$stage"/bench
+"$top/scripts/stage-ext4.sh" "$stage" "$kver"
+cp /usr/bin/fio "$stage"/usr/bin/
 cp "$out/passthrough_hp" "$top"/bench/*.fio "$top"/bench/bench.sh "$stage"/bench/
 cp "$out/fs-$key.tar" "$stage"/bench/fs.tar
-for m in ext4 brd; do
-	modprobe -S "$kver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
-done | awk '!seen[$0]++' | while read -r ko; do
-	name=$(basename "$ko" .xz)
-	xz -dc "$ko" >"$stage/lib/modules/bench/$name"
-	[ "$name" = brd.ko ] || echo "$name" >>"$stage/lib/modules/bench/order"
-done
 echo "$stage"

@@ -46,11 +46,19 @@ make -s -C "$top/tools/testing/selftests/fuse-bpf" KSFT="$ksft" \
 mem=2G
 append=
 extra=
-if [ "$mode" = bench ]; then
+case $mode in
+bench)
 	mem=6G
 	append="fusebpf.sets=$BENCH_SETS fusebpf.targets=$BENCH_TARGETS fusebpf.runs=$BENCH_RUNS"
 	extra=$("$top/scripts/bench-stage.sh" "$out/bench" "$ksrc" "$kver")
-fi
+	;;
+check | kselftest)
+	# fault_test fills up an ext4 on a RAM disk
+	extra=$out/stage-ext4
+	rm -rf "$extra"
+	"$top/scripts/stage-ext4.sh" "$extra" "$kver"
+	;;
+esac
 EXTRA=$extra WITH_NFSTEST=$([ "$mode" = check ] || [ "$mode" = posix ] && echo 1 || true) \
 	"$top/scripts/mkinitramfs.sh" "$out/initramfs.cpio.gz" \
 	"$out/module/fs/fuse/fuse_bpf.ko" "$out/tests"

@@ -368,20 +368,20 @@ TEST_F(fault, lazy_unmount_with_open_files_and_aio)
 }
 
 /*
- * Serve a new tmpfs of @opts at @dir, holding a "file" of BLOCK bytes of
- * @data, on daemon @td's mount @mnt (*@mfd) instead of its backing; *@bfd
- * is then the tmpfs.
+ * Mount @source (@type, @opts) at @dir, holding a "file" of BLOCK bytes of
+ * @data, and serve it on daemon @td's mount @mnt (*@mfd) instead of its
+ * backing; *@bfd is then @dir.
  */
-static void remount_on_tmpfs(struct __test_metadata *_metadata,
-			     struct test_daemon *td, int *mfd, int *bfd,
-			     const char *mnt, const char *data, char *dir,
-			     const char *opts)
+static void remount_on(struct __test_metadata *_metadata,
+		       struct test_daemon *td, int *mfd, int *bfd,
+		       const char *mnt, const char *data, char *dir,
+		       const char *source, const char *type, const char *opts)
 {
 	close(*mfd);
 	ASSERT_EQ(0, td_stop(td));
-	snprintf(dir, DIR_PATH_LEN, "/tmp/tmpfs-XXXXXX");
+	snprintf(dir, DIR_PATH_LEN, "/tmp/%s-XXXXXX", type);
 	ASSERT_NE(NULL, mkdtemp(dir));
-	ASSERT_EQ(0, mount("tmpfs", dir, "tmpfs", 0, opts));
+	ASSERT_EQ(0, mount(source, dir, type, 0, opts));
 	close(*bfd);
 	*bfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_LE(0, *bfd);
@@ -389,38 +389,57 @@ static void remount_on_tmpfs(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, mount_dirs(td, dir, mnt, TD_BPF, mfd));
 }
 
-/* The chunk of self->data that backing_full appends at @off. */
+/*
+ * backing_full appends chunks of self->data: the byte at @off is
+ * data[chunk_at(@off)]
+ */
 #define CHUNK		1000
-#define chunk_at(self, off)	((self)->data + (off) / CHUNK % 60 * CHUNK)
+#define chunk_at(off)	((off) / CHUNK % 60 * CHUNK + (off) % CHUNK)
+
+/* Whether @name in @dirfd is @len bytes of such chunks of @data. */
+static bool holds_chunks(int dirfd, const char *name, const char *data,
+			 size_t len)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	size_t off = 0;
+	char buf[CHUNK];
+	bool same = fd >= 0;
+	ssize_t n;
+
+	while (same && (n = read(fd, buf, CHUNK - off % CHUNK)) > 0) {
+		same = !memcmp(buf, data + chunk_at(off), n);
+		off += n;
+	}
+	close(fd);
+	return same && off == len;
+}
 
 TEST_F(fault, backing_full)
 {
 	char dir[DIR_PATH_LEN];
-	size_t len = 0, off;
+	size_t len = 0;
 	ssize_t n;
 	int fd;
 
-	remount_on_tmpfs(_metadata, &self->td, &self->mfd, &self->bfd,
-			 self->mnt, self->data, dir, "size=64k");
+	/* the RAM disk of scripts/guest-init or the debug kernel's */
+	ASSERT_EQ(0, system("/usr/bin/mkfs.ext4 -q -F /dev/ram0"));
+	remount_on(_metadata, &self->td, &self->mfd, &self->bfd, self->mnt,
+		   self->data, dir, "/dev/ram0", "ext4", NULL);
 	fd = openat(self->mfd, "file", O_WRONLY | O_TRUNC | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	do {
-		n = write(fd, chunk_at(self, len) + len % CHUNK,
-			  CHUNK - len % CHUNK);
+		n = write(fd, self->data + chunk_at(len), CHUNK - len % CHUNK);
 		if (n > 0)
 			len += n;
-	} while (n > 0 && len < DATA_SIZE + CHUNK);
+	} while (n > 0 && len < (64 << 20));
 	EXPECT_EQ(-1, n);
 	EXPECT_EQ(ENOSPC, errno);
 	EXPECT_LT(BLOCK, len);
+	EXPECT_EQ(0, fsync(fd));
 	EXPECT_EQ(0, close(fd));
 	/* what was written before is there, and the mount agrees */
-	ASSERT_GE(DATA_SIZE, len);
-	EXPECT_EQ(len, get_file(self->mfd, "file", self->buf, DATA_SIZE));
-	for (off = 0; off < len; off += CHUNK)
-		EXPECT_EQ(0, memcmp(self->buf + off, chunk_at(self, off),
-				    len - off < CHUNK ? len - off : CHUNK));
-	EXPECT_EQ(len, get_file(self->bfd, "file", self->buf, DATA_SIZE));
+	EXPECT_TRUE(holds_chunks(self->mfd, "file", self->data, len));
+	EXPECT_TRUE(holds_chunks(self->bfd, "file", self->data, len));
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
 	close(self->mfd);
 	self->mfd = -1;
@@ -435,8 +454,8 @@ TEST_F(fault, backing_remounted_read_only)
 	char dir[DIR_PATH_LEN];
 	int fd, dir_fd;
 
-	remount_on_tmpfs(_metadata, &self->td, &self->mfd, &self->bfd,
-			 self->mnt, self->data, dir, "size=1m");
+	remount_on(_metadata, &self->td, &self->mfd, &self->bfd, self->mnt,
+		   self->data, dir, "tmpfs", "tmpfs", "size=1m");
 	ASSERT_EQ(0, mkdirat(self->bfd, "dir", 0755));
 	fd = openat(self->mfd, "file", O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
