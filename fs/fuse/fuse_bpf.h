@@ -423,6 +423,7 @@ s64 fuse_bpf_user_postfilter(struct inode *inode, u32 opcode,
 
 /* bpf_file.c */
 
+/* FUSE's, in file.c: backed files get a copy without poll */
 extern const struct file_operations fuse_file_operations;
 
 int fuse_bpf_file_init(void);
