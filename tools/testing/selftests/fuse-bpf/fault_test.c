@@ -30,7 +30,6 @@
 #include "test_util.h"
 #include "filters.skel.h"
 
-#define MODULE_PATH	"/lib/modules/fuse_bpf.ko"
 #define DATA_SIZE	(64 << 10)
 #define BLOCK		4096
 #define AIO_NR		(DATA_SIZE / BLOCK)
@@ -64,31 +63,6 @@ FIXTURE_TEARDOWN(fault)
 	if (self->bfd >= 0)
 		close(self->bfd);
 	td_stop(&self->td);
-}
-
-/*
- * Unload the module once the dead mount is gone (its last references go
- * with the daemon's exit and the unmount, a filter's after RCU grace
- * periods), and load it
- * again for the tests that follow: 0 or an errno.
- */
-static int reload_module(void)
-{
-	int fd, err = 0, i;
-
-	for (i = 0; i < 3000; i++) {
-		if (!syscall(SYS_delete_module, "fuse_bpf", O_NONBLOCK))
-			break;
-		err = errno;
-		usleep(10000);
-	}
-	if (i == 3000)
-		return err;
-	fd = open(MODULE_PATH, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || syscall(SYS_finit_module, fd, "", 0))
-		return errno;
-	close(fd);
-	return 0;
 }
 
 enum call { CALL_READ, CALL_WRITE, CALL_LOOKUP };

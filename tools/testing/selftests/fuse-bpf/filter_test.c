@@ -34,7 +34,6 @@
 #include "every.skel.h"
 
 #define DATA_SIZE	8192
-#define MODULE_PATH	"/lib/modules/fuse_bpf.ko"
 
 FIXTURE(filter) {
 	char backing[DIR_PATH_LEN];
@@ -871,23 +870,12 @@ TEST(aio_postfilter_sees_queued_completion)
 TEST(rmmod_refused_while_filters_loaded)
 {
 	struct filters *skel = filters__open_and_load();
-	int i, fd;
 
 	ASSERT_NE(NULL, skel);
 	ASSERT_EQ(0, filters__attach(skel));
 	EXPECT_NE(0, syscall(SYS_delete_module, "fuse_bpf", O_NONBLOCK));
 	filters__destroy(skel);
-	/* the maps go after RCU grace periods, one map after the other */
-	for (i = 0; i < 3000; i++) {
-		if (!syscall(SYS_delete_module, "fuse_bpf", O_NONBLOCK))
-			break;
-		usleep(10000);
-	}
-	EXPECT_LT(i, 3000);
-	fd = open(MODULE_PATH, O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, syscall(SYS_finit_module, fd, "", 0));
-	close(fd);
+	EXPECT_EQ(0, reload_module());
 }
 
 TEST_HARNESS_MAIN

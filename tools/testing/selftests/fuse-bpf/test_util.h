@@ -191,4 +191,32 @@ static inline long aio_rw(int fd, int opcode, void *buf, size_t len, off_t off)
 	return ret;
 }
 
+/* Where the VM keeps the module. */
+#define MODULE_PATH	"/lib/modules/fuse_bpf.ko"
+
+/*
+ * Unload the module once nothing holds it (a dead mount goes with the
+ * daemon's exit and the unmount, filter maps after RCU grace periods, one
+ * after the other: polled for up to 30 s), and load it again for the
+ * tests that follow: 0 or an errno.
+ */
+static inline int reload_module(void)
+{
+	int fd, err = 0, i;
+
+	for (i = 0; i < 3000; i++) {
+		if (!syscall(SYS_delete_module, "fuse_bpf", O_NONBLOCK))
+			break;
+		err = errno;
+		usleep(10000);
+	}
+	if (i == 3000)
+		return err;
+	fd = open(MODULE_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || syscall(SYS_finit_module, fd, "", 0))
+		return errno;
+	close(fd);
+	return 0;
+}
+
 #endif
