@@ -11,17 +11,21 @@
 #include <linux/fileattr.h>
 #include <linux/mount.h>
 
-/**
- * fuse_bpf_copyattr - copy a backed inode's attributes from its backing
- * @inode: a backed FUSE inode
+/*
+ * The inode flags the VFS checks on the FUSE inode (may_open(),
+ * inode_permission(), vfs_truncate(), vfs_fallocate()...), as overlayfs
+ * copies them. S_NOATIME stays set on every FUSE inode: atime is the
+ * backing's.
  */
-void fuse_bpf_copyattr(struct inode *inode)
+#define FUSE_BPF_INODE_FLAGS	(S_APPEND | S_IMMUTABLE | S_SYNC)
+
+/* Copy @backing's attributes and flags to @inode, under fi->lock. */
+static void fuse_bpf_copyattr_locked(struct inode *inode,
+				     const struct inode *backing)
 {
 	struct fuse_inode *fi = get_fuse_inode(inode);
-	struct fuse_bpf_inode *fbi = READ_ONCE(fi->bpf);
-	struct inode *backing = d_inode(fbi->path.dentry);
 
-	spin_lock(&fi->lock);
+	lockdep_assert_held(&fi->lock);
 	fi->attr_version = atomic64_inc_return(&get_fuse_conn(inode)->attr_version);
 	inode->i_mode = backing->i_mode;
 	inode->i_uid = backing->i_uid;
@@ -34,7 +38,42 @@ void fuse_bpf_copyattr(struct inode *inode)
 	inode_set_ctime_to_ts(inode, inode_get_ctime(backing));
 	fi->orig_ino = backing->i_ino;
 	fi->orig_i_mode = backing->i_mode;
+	inode_set_flags(inode, backing->i_flags & FUSE_BPF_INODE_FLAGS,
+			FUSE_BPF_INODE_FLAGS);
+}
+
+/**
+ * fuse_bpf_copyattr - copy a backed inode's attributes from its backing
+ * @inode: a backed FUSE inode
+ */
+void fuse_bpf_copyattr(struct inode *inode)
+{
+	struct fuse_inode *fi = get_fuse_inode(inode);
+	struct fuse_bpf_inode *fbi = READ_ONCE(fi->bpf);
+
+	spin_lock(&fi->lock);
+	fuse_bpf_copyattr_locked(inode, d_inode(fbi->path.dentry));
 	spin_unlock(&fi->lock);
+}
+
+/**
+ * fuse_bpf_attr_keep - the backing's attributes over a daemon's reply
+ * @inode: a FUSE inode whose attributes were just set from a reply
+ * @attr: the reply's attributes; its size is applied after this
+ *
+ * The backing inode is authoritative: a LOOKUP, revalidation, GETATTR or
+ * SETATTR reply about a backed node the daemon knows does not change what
+ * the VFS decides on (mode, owner, nlink, size, flags). Called under
+ * fi->lock; an inode not yet attached is left as the reply made it.
+ */
+void fuse_bpf_attr_keep(struct inode *inode, struct fuse_attr *attr)
+{
+	struct fuse_bpf_inode *fbi = READ_ONCE(get_fuse_inode(inode)->bpf);
+
+	if (!fbi || fbi == FUSE_BPF_UNDECIDED)
+		return;
+	fuse_bpf_copyattr_locked(inode, d_inode(fbi->path.dentry));
+	attr->size = i_size_read(inode);
 }
 
 static void fuse_bpf_fill_attr(struct fuse_attr *attr, const struct kstat *st)
@@ -132,8 +171,14 @@ static void fuse_bpf_setattr_in(struct fuse_setattr_in *in,
 	in->ctimensec = attr->ia_ctime.tv_nsec;
 }
 
-static int fuse_bpf_setattr_backing(struct fuse_bpf_inode *fbi,
-				    struct iattr *attr)
+/**
+ * fuse_bpf_setattr_backing - change a backed inode's backing
+ * @fbi: the backing
+ * @attr: the change, which the caller's permission allowed
+ *
+ * Return: 0 or a negative errno.
+ */
+int fuse_bpf_setattr_backing(struct fuse_bpf_inode *fbi, struct iattr *attr)
 {
 	struct dentry *backing = fbi->path.dentry;
 	struct iattr battr = *attr;
@@ -182,6 +227,10 @@ bool fuse_bpf_setattr(struct dentry *entry, struct iattr *attr, int *res)
 		return false;
 	fuse_bpf_copyattr(inode);
 	*res = setattr_prepare(&nop_mnt_idmap, entry, attr);
+	/* the VFS checked append-only and immutable for truncate, maybe old */
+	if (!*res && (attr->ia_valid & ATTR_SIZE) &&
+	    (IS_APPEND(inode) || IS_IMMUTABLE(inode)))
+		*res = -EPERM;
 	if (*res)
 		return true;
 
@@ -211,9 +260,11 @@ bool fuse_bpf_setattr(struct dentry *entry, struct iattr *attr, int *res)
  * The caller's permission by the backing inode's mode and POSIX ACLs
  * (generic_permission(), not the backing's own ->permission() or security
  * hooks, which see the backing operations under the backing's
- * credentials), never with the backing's credentials. The access filters can only narrow it: an errno
- * from the prefilter, or from the postfilter of a check that passed, is
- * the result; nothing a filter returns can grant what the check refused.
+ * credentials), never with the backing's credentials; writes to an
+ * immutable backing are refused. The access filters can only narrow it:
+ * an errno from the prefilter, or from the postfilter of a check that
+ * passed, is the result; a result that would ask the daemon fails with
+ * EIO; nothing a filter returns can grant what the check refused.
  *
  * Return: false if @inode is not backed.
  */
@@ -234,17 +285,25 @@ bool fuse_bpf_permission(struct mnt_idmap *idmap, struct inode *inode,
 	 */
 	if (mask & (MAY_WRITE | MAY_APPEND))
 		fuse_bpf_copyattr(inode);
+	/* inode_permission()'s, which saw the FUSE inode's flags, maybe old */
+	if ((mask & MAY_WRITE) && IS_IMMUTABLE(d_inode(fbi->path.dentry))) {
+		*res = -EPERM;
+		return true;
+	}
 	*res = generic_permission(mnt_idmap(fbi->path.mnt),
 				  d_inode(fbi->path.dentry), mask);
 	if (*res || !fbi->filter)
 		return true;
 	fuse_bpf_meta_init(&meta, inode, FUSE_ACCESS);
 	ret = fuse_bpf_prefilter(fbi, access, &meta, &in);
-	if (ret < 0)
-		*res = ret;
-	else if (ret == FUSE_BPF_POSTFILTER)
-		*res = min(fuse_bpf_postfilter(fbi->filter, access, 0, &meta,
-					       &in), 0);
+	if (ret == FUSE_BPF_POSTFILTER)
+		ret = fuse_bpf_result(fuse_bpf_call(fbi->filter,
+						    access_postfilter, 0,
+						    &meta, &in, 0), 0);
+	/* the daemon is not asked: a filter can only refuse */
+	else if (ret > 0)
+		ret = -EIO;
+	*res = ret;
 	return true;
 }
 

@@ -16,9 +16,9 @@
 #include <linux/statfs.h>
 
 /*
- * Switch to @dir's credentials, with the caller's fsuid and fsgid so that
- * new entries belong to the caller. Returns the credentials to revert to,
- * or NULL; *@cred is what to put afterwards.
+ * Switch to a copy of @dir's credentials with the caller's fsuid and fsgid,
+ * so that new entries belong to the caller. Returns the credentials to
+ * revert to, or NULL; *@cred is what to put afterwards.
  */
 static const struct cred *fuse_bpf_creator(struct fuse_bpf_inode *dir,
 					   struct cred **cred)
@@ -28,14 +28,12 @@ static const struct cred *fuse_bpf_creator(struct fuse_bpf_inode *dir,
 	const struct cred *old = override_creds(dir->cred);
 
 	*cred = prepare_creds();
-	if (!*cred) {
-		revert_creds(old);
+	revert_creds(old);
+	if (!*cred)
 		return NULL;
-	}
 	(*cred)->fsuid = fsuid;
 	(*cred)->fsgid = fsgid;
-	override_creds(*cred);
-	return old;
+	return override_creds(*cred);
 }
 
 /* Lock @dir's backing directory and look @name up in it. */
@@ -482,6 +480,36 @@ out:
 	return err;
 }
 
+/*
+ * The target directory's say in a rename the source's filter sent to the
+ * backing, when its filter is another: its prefilter sees the names as
+ * the caller gave them (they are not its to rewrite). An errno refuses;
+ * the backing, with or without its postfilter, agrees; anything else is
+ * -EXDEV, which makes the caller copy and unlink, and each filter decide
+ * its own part.
+ */
+static int fuse_bpf_rename_target(struct inode *newdir,
+				  struct fuse_bpf_inode *nfbi,
+				  struct fuse_bpf_inode *ofbi,
+				  struct fuse_rename2_in *in,
+				  struct dentry *oldent, struct dentry *newent,
+				  struct fuse_bpf_meta *meta,
+				  struct fuse_bpf_name *oldn,
+				  struct fuse_bpf_name *newn)
+{
+	int ret;
+
+	if (!nfbi->filter || nfbi->filter == ofbi->filter)
+		return FUSE_BPF_BACKING;
+	fuse_bpf_name_set(oldn, &oldent->d_name);
+	fuse_bpf_name_set(newn, &newent->d_name);
+	fuse_bpf_meta_init(meta, newdir, FUSE_RENAME2);
+	ret = fuse_bpf_prefilter(nfbi, rename, meta, in, oldn, newn);
+	if (ret < 0 || ret == FUSE_BPF_BACKING || ret == FUSE_BPF_POSTFILTER)
+		return ret;
+	return -EXDEV;
+}
+
 /**
  * fuse_bpf_rename - rename between backed directories
  * @olddir: the source directory
@@ -491,8 +519,9 @@ out:
  * @flags: RENAME_*
  * @res: the result, if this returns true
  *
- * The source directory's filter decides. A rename between a backed and an
- * unbacked directory, or across backing mounts, fails with EXDEV, as
+ * The source directory's filter decides, then the target directory's, if
+ * it has another (fuse_bpf_rename_target()). A rename between a backed and
+ * an unbacked directory, or across backing mounts, fails with EXDEV, as
  * between file systems.
  *
  * Return: false if the operation goes to the daemon.
@@ -506,10 +535,10 @@ bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
 	struct fuse_rename2_in in = {
 		.newdir = get_node_id(newdir), .flags = flags,
 	};
-	struct fuse_bpf_name oldname, newname;
-	struct fuse_bpf_meta meta;
+	struct fuse_bpf_name oldname, newname, oldn, newn;
+	struct fuse_bpf_meta meta, nmeta;
 	struct qstr oldq, newq;
-	int ret;
+	int ret, nret;
 
 	if (!ofbi && !nfbi)
 		return false;
@@ -532,8 +561,14 @@ bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
 	*res = ret;
 	if (ret < 0)
 		return true;
-	*res = fuse_bpf_op_name(olddir, oldent, &oldname, &oldq, -ENOENT) ?:
-	       fuse_bpf_op_name(newdir, newent, &newname, &newq, -EPERM);
+	nret = fuse_bpf_rename_target(newdir, nfbi, ofbi, &in, oldent, newent,
+				      &nmeta, &oldn, &newn);
+	*res = nret < 0 ? nret : 0;
+	if (!*res)
+		*res = fuse_bpf_op_name(olddir, oldent, &oldname, &oldq,
+					-ENOENT) ?:
+		       fuse_bpf_op_name(newdir, newent, &newname, &newq,
+					-EPERM);
 	if (!*res && ofbi->path.mnt != nfbi->path.mnt)
 		*res = -EXDEV;
 	if (!*res)
@@ -544,6 +579,9 @@ bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
 		fuse_bpf_relinked(d_inode(oldent));
 		fuse_bpf_relinked(d_inode(newent));
 	}
+	if (nret == FUSE_BPF_POSTFILTER)
+		*res = fuse_bpf_postfilter(nfbi->filter, rename, *res, &nmeta,
+					   &in, &oldn, &newn);
 	*res = fuse_bpf_post(ofbi->filter, rename, ret, olddir, *res, &meta,
 			     &in, &oldname, &newname);
 	return true;
@@ -657,7 +695,7 @@ bool fuse_bpf_get_link(struct dentry *dentry, struct inode *inode,
 	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
 	struct fuse_bpf_meta meta;
 	const struct cred *old;
-	int ret, err;
+	int ret, err, len;
 
 	if (!fbi)
 		return false;
@@ -676,13 +714,13 @@ bool fuse_bpf_get_link(struct dentry *dentry, struct inode *inode,
 	old = override_creds(fbi->cred);
 	*res = vfs_get_link(fbi->path.dentry, done);
 	revert_creds(old);
-	err = IS_ERR(*res) ? PTR_ERR(*res) : strlen(*res);
+	len = IS_ERR(*res) ? PTR_ERR(*res) : strlen(*res);
+	err = len;
 	if (ret == FUSE_BPF_POSTFILTER)
-		err = fuse_bpf_call(fbi->filter, readlink_postfilter, err,
-				    &meta, err);
+		err = fuse_bpf_postfilter(fbi->filter, readlink, len, &meta);
 	else if (ret == FUSE_BPF_USER_POSTFILTER)
-		err = fuse_bpf_user_postfilter(inode, FUSE_READLINK, NULL, 0,
-					       err);
+		err = fuse_bpf_result(fuse_bpf_user_postfilter(inode,
+				FUSE_READLINK, NULL, 0, len), len);
 	if (err < 0 && !IS_ERR(*res)) {
 		do_delayed_call(done);
 		clear_delayed_call(done);

@@ -3,7 +3,7 @@
  * fuse-bpf: file operations of backed inodes.
  *
  * Opening a backed inode opens its backing file (backing_file_open(), with
- * the backing's credentials), kept in fuse_file->passthrough; FUSE_OPEN
+ * the backing's credentials), kept in fuse_file->bpf_backing; FUSE_OPEN
  * goes to the daemon only if the open prefilter says so. read_iter and
  * write_iter run prefilter -> backing or daemon -> postfilter, both
  * synchronously and as AIO; splice and mmap take the same decisions.
@@ -59,7 +59,7 @@ static rwf_t fuse_bpf_rwf(int ki_flags)
 
 static struct file *fuse_bpf_backing_file(struct file *file)
 {
-	return ((struct fuse_file *)file->private_data)->passthrough;
+	return ((struct fuse_file *)file->private_data)->bpf_backing;
 }
 
 /**
@@ -113,7 +113,7 @@ bool fuse_bpf_open(struct inode *inode, struct file *file, int *res)
 				    &fbi->path, fbi->cred);
 	*res = PTR_ERR_OR_ZERO(backing);
 	if (!*res) {
-		ff->passthrough = backing;
+		ff->bpf_backing = backing;
 		/*
 		 * Without a filter nothing can block but the backing, which
 		 * says whether it can: io_uring then issues in line rather
@@ -128,9 +128,9 @@ bool fuse_bpf_open(struct inode *inode, struct file *file, int *res)
 
 	*res = fuse_bpf_post(fbi->filter, open, ret, inode, *res, &meta, &in);
 	if (*res) {
-		if (ff->passthrough)
-			fput(ff->passthrough);
-		ff->passthrough = NULL;
+		if (ff->bpf_backing)
+			fput(ff->bpf_backing);
+		ff->bpf_backing = NULL;
 		fuse_sync_release(get_fuse_inode(inode), ff, file->f_flags);
 		file->private_data = NULL;
 	}
@@ -154,7 +154,7 @@ void fuse_bpf_file_release(struct file *file)
 	struct fuse_bpf_meta meta;
 	int ret;
 
-	if (!fbi || !ff->passthrough)
+	if (!fbi || !ff->bpf_backing)
 		return;
 	in.fh = ff->fh;
 	in.flags = file->f_flags;
@@ -165,8 +165,8 @@ void fuse_bpf_file_release(struct file *file)
 		fuse_bpf_meta_init(&meta, inode, FUSE_RELEASE);
 		ret = fuse_bpf_prefilter(fbi, release, &meta, &in);
 	}
-	fput(ff->passthrough);
-	ff->passthrough = NULL;
+	fput(ff->bpf_backing);
+	ff->bpf_backing = NULL;
 	if (S_ISDIR(inode->i_mode))
 		fuse_bpf_post(fbi->filter, releasedir, ret, inode, 0, &meta,
 			      &in);
@@ -227,9 +227,9 @@ static void fuse_bpf_aio_work(struct work_struct *work)
 
 /*
  * Completion of the backing I/O, maybe in interrupt context: writes (to
- * serialize the size and time updates) and filtered I/O (filters may
- * sleep on the daemon, and their registry entry on its mutex) finish on
- * a workqueue.
+ * serialize the size and time updates) and filtered I/O (the registry
+ * entry is put under a mutex) finish on a workqueue. Nothing there waits
+ * for a daemon: I/O with a daemon postfilter is never queued.
  */
 static void fuse_bpf_aio_complete(struct kiocb *iocb, long res)
 {
@@ -271,8 +271,12 @@ static ssize_t fuse_bpf_rw_backing(struct kiocb *iocb, struct iov_iter *iter,
 	/*
 	 * Buffered I/O completes within the call (the FUSE file does not
 	 * offer FMODE_BUF_RASYNC), so it needs no clone of an async kiocb.
+	 * Nor does I/O whose result goes to the daemon: its request is sent
+	 * and waited for by the submitter, with its ids, killable and ended
+	 * by an abort of its own connection, never from a shared worker.
 	 */
-	if (is_sync_kiocb(iocb) || !(iocb->ki_flags & IOCB_DIRECT)) {
+	if (is_sync_kiocb(iocb) || !(iocb->ki_flags & IOCB_DIRECT) ||
+	    action == FUSE_BPF_USER_POSTFILTER) {
 		if (write)
 			ret = vfs_iter_write(backing, iter, &iocb->ki_pos,
 					     fuse_bpf_rwf(iocb->ki_flags));
@@ -556,7 +560,7 @@ bool fuse_bpf_flush(struct file *file, fl_owner_t id, int *res)
 	struct inode *inode = file_inode(file);
 	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
 	struct fuse_file *ff = file->private_data;
-	struct file *backing = ff->passthrough;
+	struct file *backing = ff->bpf_backing;
 	struct fuse_flush_in in = { .fh = ff->fh };
 	const struct cred *old_cred;
 	struct fuse_bpf_meta meta;
@@ -613,7 +617,7 @@ bool fuse_bpf_fsync(struct file *file, loff_t start, loff_t end,
 	if (ret < 0)
 		return true;
 	old_cred = override_creds(fbi->cred);
-	*res = vfs_fsync_range(ff->passthrough, start, end, datasync);
+	*res = vfs_fsync_range(ff->bpf_backing, start, end, datasync);
 	revert_creds(old_cred);
 	fuse_bpf_copyattr(inode);
 	*res = fuse_bpf_post(fbi->filter, fsync, ret, inode, *res, &meta, &in);
@@ -656,7 +660,7 @@ bool fuse_bpf_fallocate(struct file *file, int mode, loff_t offset,
 	*res = file_remove_privs(file);
 	if (!*res) {
 		old_cred = override_creds(fbi->cred);
-		*res = vfs_fallocate(ff->passthrough, mode, offset, length);
+		*res = vfs_fallocate(ff->bpf_backing, mode, offset, length);
 		revert_creds(old_cred);
 	}
 	fuse_bpf_copyattr(inode);
@@ -698,12 +702,49 @@ bool fuse_bpf_lseek(struct file *file, loff_t offset, int whence,
 	if (ret < 0)
 		return true;
 	old_cred = override_creds(fbi->cred);
-	*res = vfs_llseek(ff->passthrough, offset, whence);
+	*res = vfs_llseek(ff->bpf_backing, offset, whence);
 	revert_creds(old_cred);
 	*res = fuse_bpf_post(fbi->filter, lseek, ret, inode, (s64)*res, &meta,
 			     &in);
 	if (*res >= 0)
 		*res = vfs_setpos(file, *res, inode->i_sb->s_maxbytes);
+	return true;
+}
+
+/*
+ * Whether the read filter of the source and the write filter of the
+ * destination both let a copy go to the backing as it is. Anything else
+ * (a daemon, a postfilter, a refusal, a shorter size) is theirs to decide
+ * through read_iter and write_iter, on the generic copy.
+ */
+static bool fuse_bpf_copy_backing(struct file *in, struct fuse_bpf_inode *fbi,
+				  loff_t pos_in, struct file *out,
+				  struct fuse_bpf_inode *fbo, loff_t pos_out,
+				  size_t len)
+{
+	struct fuse_read_in rin = {
+		.fh = ((struct fuse_file *)in->private_data)->fh,
+		.offset = pos_in, .size = min_t(size_t, len, UINT_MAX),
+		.flags = in->f_flags,
+	};
+	struct fuse_write_in win = {
+		.fh = ((struct fuse_file *)out->private_data)->fh,
+		.offset = pos_out, .size = rin.size, .flags = out->f_flags,
+	};
+	struct fuse_bpf_meta meta;
+
+	if (fbi->filter) {
+		fuse_bpf_meta_init(&meta, file_inode(in), FUSE_READ);
+		if (fuse_bpf_prefilter(fbi, read_iter, &meta, &rin) !=
+		    FUSE_BPF_BACKING || rin.size < min_t(size_t, len, UINT_MAX))
+			return false;
+	}
+	if (fbo->filter) {
+		fuse_bpf_meta_init(&meta, file_inode(out), FUSE_WRITE);
+		if (fuse_bpf_prefilter(fbo, write_iter, &meta, &win) !=
+		    FUSE_BPF_BACKING || win.size < rin.size)
+			return false;
+	}
 	return true;
 }
 
@@ -720,7 +761,10 @@ bool fuse_bpf_lseek(struct file *file, loff_t offset, int whence,
  * Between backed files on one backing file system, the backing copies
  * (reflinks, server-side copy); otherwise -EXDEV sends the caller to the
  * generic splice copy, which goes through read_iter and write_iter. The
- * source's filter decides.
+ * source's copy_file_range filter decides first; then the backing copies
+ * only if the source's read filter and the destination's write filter
+ * would both let their part go to the backing, else the generic copy
+ * asks them.
  *
  * Return: false if neither file is backed, or the filter forwards it.
  */
@@ -758,12 +802,15 @@ bool fuse_bpf_copy_file_range(struct file *in, loff_t pos_in,
 	*res = ret;
 	if (ret < 0)
 		return true;
+	*res = -EXDEV;
+	if (!fuse_bpf_copy_backing(in, fbi, pos_in, out, fbo, pos_out, len))
+		return true;
 	inode_lock(inode_out);
 	*res = file_remove_privs(out);
 	if (!*res) {
 		old_cred = override_creds(fbo->cred);
-		*res = vfs_copy_file_range(ff_in->passthrough, pos_in,
-					   ff_out->passthrough, pos_out, len,
+		*res = vfs_copy_file_range(ff_in->bpf_backing, pos_in,
+					   ff_out->bpf_backing, pos_out, len,
 					   flags);
 		revert_creds(old_cred);
 	}

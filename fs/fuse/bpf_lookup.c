@@ -125,6 +125,25 @@ int fuse_bpf_name_get(struct fuse_bpf_name *name, struct qstr *q)
 }
 
 /**
+ * fuse_bpf_prepare_creds - the credentials a backing id is registered with
+ * @fc: the connection
+ *
+ * The caller's, as upstream passthrough keeps them; on a fuse-bpf mount,
+ * where they serve every caller, without CAP_SYS_RESOURCE, so that quota
+ * and reserved blocks hold for the callers (as overlayfs does).
+ *
+ * Return: new credentials, or NULL.
+ */
+struct cred *fuse_bpf_prepare_creds(struct fuse_conn *fc)
+{
+	struct cred *cred = prepare_creds();
+
+	if (cred && fc->bpf)
+		cap_lower(cred->cap_effective, CAP_SYS_RESOURCE);
+	return cred;
+}
+
+/**
  * fuse_bpf_lookup_init - make room for the extension in a LOOKUP reply
  * @fc: the connection
  * @args: the LOOKUP request, whose first out argument is fuse_entry_out
@@ -311,14 +330,21 @@ struct fuse_bpf_iget {
 	struct fuse_bpf_inode *fbi;
 };
 
-/* Called under inode_hash_lock, so an RCU read-side section. */
+/*
+ * Called under inode_hash_lock, so an RCU read-side section. One inode per
+ * backing inode and policy: two paths to one backing inode with other
+ * filters, credentials or backing mounts have an inode each, or the first
+ * lookup's policy would hold for both.
+ */
 static int fuse_bpf_iget_test(struct inode *inode, void *data)
 {
 	struct fuse_bpf_inode *fbi = READ_ONCE(get_fuse_inode(inode)->bpf);
 	struct fuse_bpf_iget *key = data;
 
 	return fuse_bpf_nodeid_is_kernel(get_node_id(inode)) && fbi &&
-	       fbi->key == key->backing;
+	       fbi->key == key->backing && fbi->filter == key->fbi->filter &&
+	       fbi->cred == key->fbi->cred &&
+	       fbi->path.mnt == key->fbi->path.mnt;
 }
 
 static int fuse_bpf_iget_set(struct inode *inode, void *data)

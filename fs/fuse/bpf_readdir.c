@@ -53,13 +53,13 @@ bool fuse_bpf_opendir(struct inode *inode, struct file *file, int *res)
 				    fbi->cred);
 	*res = PTR_ERR_OR_ZERO(backing);
 	if (!*res)
-		ff->passthrough = backing;
+		ff->bpf_backing = backing;
 	*res = fuse_bpf_post(fbi->filter, opendir, ret, inode, *res, &meta,
 			     &in);
 	if (*res) {
-		if (ff->passthrough)
-			fput(ff->passthrough);
-		ff->passthrough = NULL;
+		if (ff->bpf_backing)
+			fput(ff->bpf_backing);
+		ff->bpf_backing = NULL;
 		/* FUSE_RELEASEDIR, if FUSE_OPENDIR went */
 		fuse_file_release(inode, ff, file->f_flags, NULL, true);
 		return true;
@@ -71,7 +71,8 @@ bool fuse_bpf_opendir(struct inode *inode, struct file *file, int *res)
 /*
  * Ask the readdir postfilter about the backing entry @n of @dir, which
  * becomes the name it is listed as, in @q. Returns 0, the errno that hides
- * the entry, or -EIO if the filter wrote something that is not a name.
+ * the entry, or -EIO if the filter wrote something that is not a name or
+ * returned something else than 0 or an errno.
  */
 static int fuse_bpf_entry_listed(struct inode *dir, struct fuse_bpf_inode *fbi,
 				 struct fuse_bpf_name *n, struct qstr *q)
@@ -80,8 +81,8 @@ static int fuse_bpf_entry_listed(struct inode *dir, struct fuse_bpf_inode *fbi,
 	int ret;
 
 	fuse_bpf_meta_init(&meta, dir, FUSE_READDIR);
-	ret = min(fuse_bpf_call(fbi->filter, readdir_postfilter, 0, &meta, n,
-				0), 0);
+	ret = fuse_bpf_result(fuse_bpf_call(fbi->filter, readdir_postfilter, 0,
+					    &meta, n, 0), 0);
 	return ret ?: fuse_bpf_name_get(n, q);
 }
 
@@ -174,7 +175,7 @@ bool fuse_bpf_readdir(struct file *file, struct dir_context *ctx, int *res)
 	};
 	const struct cred *old_cred;
 
-	if (!fbi || !ff->passthrough)
+	if (!fbi || !ff->bpf_backing)
 		return false;
 	/* a filter whose instance is gone fails the listing */
 	*res = -ENOTCONN;
@@ -186,8 +187,8 @@ bool fuse_bpf_readdir(struct file *file, struct dir_context *ctx, int *res)
 	 * backing directory to the same place, with its own llseek, which
 	 * knows what its positions mean.
 	 */
-	if (ctx->pos != ff->passthrough->f_pos) {
-		loff_t pos = vfs_llseek(ff->passthrough, ctx->pos, SEEK_SET);
+	if (ctx->pos != ff->bpf_backing->f_pos) {
+		loff_t pos = vfs_llseek(ff->bpf_backing, ctx->pos, SEEK_SET);
 
 		if (pos < 0) {
 			revert_creds(old_cred);
@@ -196,10 +197,10 @@ bool fuse_bpf_readdir(struct file *file, struct dir_context *ctx, int *res)
 		}
 	}
 	if (fbi->filter) {
-		*res = iterate_dir(ff->passthrough, &rd.ctx) ?: rd.err;
+		*res = iterate_dir(ff->bpf_backing, &rd.ctx) ?: rd.err;
 		ctx->pos = rd.ctx.pos;
 	} else {
-		*res = iterate_dir(ff->passthrough, ctx);
+		*res = iterate_dir(ff->bpf_backing, ctx);
 	}
 	revert_creds(old_cred);
 	return true;

@@ -200,14 +200,34 @@ bool fuse_bpf_get_acl(struct inode *inode, struct dentry *dentry, int type,
 	revert_creds(old_cred);
 	ret = fuse_bpf_post(fbi->filter, getxattr, ret, inode,
 			    (int)PTR_ERR_OR_ZERO(*res), &meta, &in, &n);
-	if (ret < 0 && !IS_ERR(*res)) {
-		posix_acl_release(*res);
+	if (ret < 0) {
+		if (!IS_ERR(*res))
+			posix_acl_release(*res);
 		*res = ERR_PTR(ret);
 	}
 	/* no ACL is not an error for the caller */
 	if (*res == ERR_PTR(-ENODATA))
 		*res = NULL;
 	return true;
+}
+
+/*
+ * Setting an access ACL clears the sgid bit of a caller outside the group
+ * without CAP_FSETID (posix_acl_update_mode()). The backing decides that
+ * with the backing's credentials, so it is decided here, with the
+ * caller's, as overlayfs does.
+ */
+static int fuse_bpf_acl_kill_sgid(struct fuse_bpf_inode *fbi,
+				  struct posix_acl *acl, int type)
+{
+	struct inode *backing = d_inode(fbi->path.dentry);
+	struct iattr attr = { .ia_valid = ATTR_KILL_SGID };
+
+	if (!acl || type != ACL_TYPE_ACCESS || !(backing->i_mode & S_ISGID) ||
+	    in_group_or_capable(&nop_mnt_idmap, backing,
+				i_gid_into_vfsgid(&nop_mnt_idmap, backing)))
+		return 0;
+	return fuse_bpf_setattr_backing(fbi, &attr);
 }
 
 /**
@@ -244,6 +264,9 @@ bool fuse_bpf_set_acl(struct dentry *dentry, struct posix_acl *acl, int type,
 	*res = ret;
 	if (ret < 0)
 		return true;
+	*res = fuse_bpf_acl_kill_sgid(fbi, acl, type);
+	if (*res)
+		goto post;
 	idmap = mnt_idmap(fbi->path.mnt);
 	*res = mnt_want_write(fbi->path.mnt);
 	if (!*res) {
@@ -255,6 +278,7 @@ bool fuse_bpf_set_acl(struct dentry *dentry, struct posix_acl *acl, int type,
 		revert_creds(old_cred);
 		mnt_drop_write(fbi->path.mnt);
 	}
+post:
 	fuse_bpf_copyattr(inode);
 	*res = fuse_bpf_post(fbi->filter, setxattr, ret, inode, *res, &meta,
 			     &in, &n);

@@ -333,8 +333,43 @@ void fuse_bpf_filter_put(struct fuse_bpf_filter *filter);
 	__r;								\
 })
 
+/**
+ * fuse_bpf_result - the result of an operation after its postfilter
+ * @ret: what the postfilter, BPF or daemon, returned
+ * @res: what the backing operation returned
+ *
+ * The verifier does not constrain what a program returns, so this is the
+ * one place where a postfilter's result is checked: it may turn success
+ * into an errno or a count into a smaller one, never a failure into
+ * success, a count into more than was done, or an offset past the one
+ * found.
+ *
+ * Return: @ret, or -EIO if it is out of range.
+ */
+static inline s64 fuse_bpf_result(s64 ret, s64 res)
+{
+	if (ret < 0 ? ret >= -MAX_ERRNO : res >= 0 && ret <= res)
+		return ret;
+	return -EIO;
+}
+
+/*
+ * The postfilter of a backing operation that happened: if the instance
+ * went away meanwhile, the backing's result stands.
+ */
 #define fuse_bpf_postfilter(filter, op, ret, meta, ...)			\
-	fuse_bpf_call(filter, op##_postfilter, ret, meta, __VA_ARGS__, ret)
+({									\
+	struct fuse_ops *__ops;						\
+	typeof(ret) __ret = (ret);					\
+									\
+	rcu_read_lock();						\
+	__ops = rcu_dereference((filter)->ops);				\
+	if (__ops && __ops->op##_postfilter)				\
+		__ret = fuse_bpf_result(__ops->op##_postfilter(meta,	\
+					##__VA_ARGS__, ret), ret);	\
+	rcu_read_unlock();						\
+	__ret;								\
+})
 
 /*
  * The shape of every operation of a backed inode:
@@ -363,9 +398,9 @@ void fuse_bpf_filter_put(struct fuse_bpf_filter *filter);
 		__post = fuse_bpf_postfilter(filter, op, __post,	\
 					     meta, in, ##__VA_ARGS__);	\
 	else if ((ret) == FUSE_BPF_USER_POSTFILTER)			\
-		__post = fuse_bpf_user_postfilter(inode, (meta)->opcode,	\
-						  in, sizeof(*(in)),	\
-						  __post);		\
+		__post = fuse_bpf_result(fuse_bpf_user_postfilter(inode,	\
+				(meta)->opcode, in, sizeof(*(in)), __post),	\
+				__post);				\
 	__post;								\
 })
 
@@ -410,6 +445,7 @@ struct inode *fuse_bpf_new_child(struct super_block *sb,
 				 struct dentry *backing);
 void fuse_bpf_meta_init(struct fuse_bpf_meta *meta, struct inode *inode,
 			u32 opcode);
+struct cred *fuse_bpf_prepare_creds(struct fuse_conn *fc);
 int fuse_bpf_name_set(struct fuse_bpf_name *name, const struct qstr *q);
 int fuse_bpf_name_get(struct fuse_bpf_name *name, struct qstr *q);
 
@@ -497,8 +533,10 @@ int fuse_bpf_entry_check(struct inode *dir, const struct qstr *shown,
 /* bpf_attr.c */
 
 void fuse_bpf_copyattr(struct inode *inode);
+void fuse_bpf_attr_keep(struct inode *inode, struct fuse_attr *attr);
 bool fuse_bpf_getattr(struct inode *inode, struct kstat *stat,
 		      u32 request_mask, unsigned int flags, int *res);
+int fuse_bpf_setattr_backing(struct fuse_bpf_inode *fbi, struct iattr *attr);
 bool fuse_bpf_setattr(struct dentry *entry, struct iattr *attr, int *res);
 bool fuse_bpf_permission(struct mnt_idmap *idmap, struct inode *inode,
 			 int mask, int *res);
