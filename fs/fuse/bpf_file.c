@@ -711,11 +711,20 @@ bool fuse_bpf_lseek(struct file *file, loff_t offset, int whence,
 	return true;
 }
 
+/* Whether a read or write prefilter's @ret lets a copy of @size go on. */
+static bool fuse_bpf_copy_ok(int ret, u32 size, u32 want)
+{
+	return (ret == FUSE_BPF_BACKING || ret == FUSE_BPF_POSTFILTER) &&
+	       size >= want;
+}
+
 /*
  * Whether the read filter of the source and the write filter of the
- * destination both let a copy go to the backing as it is. Anything else
- * (a daemon, a postfilter, a refusal, a shorter size) is theirs to decide
- * through read_iter and write_iter, on the generic copy.
+ * destination both let a copy go to the backing as it is (their
+ * postfilters are for read and write results: the copy's result goes to
+ * the copy_file_range postfilter). Anything else (a daemon, a refusal, a
+ * shorter size) is theirs to decide through read_iter and write_iter, on
+ * the generic copy.
  */
 static bool fuse_bpf_copy_backing(struct file *in, struct fuse_bpf_inode *fbi,
 				  loff_t pos_in, struct file *out,
@@ -735,14 +744,16 @@ static bool fuse_bpf_copy_backing(struct file *in, struct fuse_bpf_inode *fbi,
 
 	if (fbi->filter) {
 		fuse_bpf_meta_init(&meta, file_inode(in), FUSE_READ);
-		if (fuse_bpf_prefilter(fbi, read_iter, &meta, &rin) !=
-		    FUSE_BPF_BACKING || rin.size < min_t(size_t, len, UINT_MAX))
+		if (!fuse_bpf_copy_ok(fuse_bpf_prefilter(fbi, read_iter, &meta,
+							 &rin),
+				      rin.size, win.size))
 			return false;
 	}
 	if (fbo->filter) {
 		fuse_bpf_meta_init(&meta, file_inode(out), FUSE_WRITE);
-		if (fuse_bpf_prefilter(fbo, write_iter, &meta, &win) !=
-		    FUSE_BPF_BACKING || win.size < rin.size)
+		if (!fuse_bpf_copy_ok(fuse_bpf_prefilter(fbo, write_iter, &meta,
+							 &win),
+				      win.size, rin.size))
 			return false;
 	}
 	return true;

@@ -242,7 +242,8 @@ static int fuse_bpf_entry_backing(struct fuse_conn *fc,
 	return 0;
 }
 
-static int fuse_bpf_entry_filter(const struct fuse_bpf_entry_out *ext,
+static int fuse_bpf_entry_filter(struct fuse_conn *fc,
+				 const struct fuse_bpf_entry_out *ext,
 				 struct fuse_bpf_inode *parent,
 				 struct fuse_bpf_inode *fbi)
 {
@@ -251,7 +252,7 @@ static int fuse_bpf_entry_filter(const struct fuse_bpf_entry_out *ext,
 		fbi->filter = parent ? fuse_bpf_filter_dup(parent->filter) : NULL;
 		return 0;
 	case FUSE_BPF_OPS_NAME:
-		fbi->filter = fuse_bpf_filter_get(ext->ops_name);
+		fbi->filter = fuse_bpf_filter_get(fc, ext->ops_name);
 		return fbi->filter ? 0 : -ENXIO;
 	}
 	return 0;
@@ -314,7 +315,7 @@ int fuse_bpf_lookup_attach(struct inode *inode, struct inode *dir,
 		return err;
 	}
 	err = fuse_bpf_check_type(outarg->attr.mode, fbi->path.dentry) ?:
-	      fuse_bpf_entry_filter(ext, parent, fbi);
+	      fuse_bpf_entry_filter(fc, ext, parent, fbi);
 	if (err ||
 	    cmpxchg(&get_fuse_inode(inode)->bpf, FUSE_BPF_UNDECIDED, fbi) !=
 	    FUSE_BPF_UNDECIDED) {

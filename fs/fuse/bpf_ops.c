@@ -2,12 +2,16 @@
 /*
  * fuse-bpf: the struct_ops type fuse_ops and the registry of its instances.
  *
- * A daemon loads a struct_ops map of type fuse_ops with a name; attaching
- * it (reg) enters it in the registry under that name, and LOOKUP replies
- * name it. Inodes hold registry entries, never the instance itself: when
- * the instance goes (unreg), the entry stays for as long as inodes use it
- * and their operations fail with ENOTCONN until an instance of the same
- * name is registered again.
+ * A daemon loads a struct_ops map of type fuse_ops with a name and
+ * attaches it (reg): that only makes the instance known. The daemon then
+ * registers it for its connection, with FUSE_BPF_DEV_IOC_FILTER on its
+ * /dev/fuse-bpf descriptor and the link's descriptor, and LOOKUP replies
+ * on that connection name it. An instance is never used by a connection
+ * whose daemon did not register it. Inodes hold registry entries, never
+ * the instance itself: when the instance goes (unreg), or its connection,
+ * the entry stays for as long as inodes use it and their operations fail
+ * with ENOTCONN until the daemon registers an instance of the same name
+ * again.
  */
 
 #include "fuse_i.h"
@@ -15,35 +19,53 @@
 #include <linux/bpf.h>
 #include <linux/bpf_verifier.h>
 #include <linux/btf.h>
+#include <linux/capability.h>
 #include <linux/module.h>
 
+MODULE_IMPORT_NS(BPF_INTERNAL);
+
+/*
+ * An attached instance, known by its link until it is detached; the
+ * entries of the connections it is registered for point at its ops.
+ */
+struct fuse_bpf_instance {
+	struct list_head node;
+	struct fuse_ops *ops;
+	struct bpf_link *link;
+};
+
+static LIST_HEAD(fuse_bpf_instances);
 static LIST_HEAD(fuse_bpf_filters);
 static DEFINE_MUTEX(fuse_bpf_filters_lock);
 
-static struct fuse_bpf_filter *fuse_bpf_filter_find(const char *name)
+static struct fuse_bpf_filter *fuse_bpf_filter_find(struct fuse_conn *fc,
+						    const char *name)
 {
 	struct fuse_bpf_filter *filter;
 
 	list_for_each_entry_rcu(filter, &fuse_bpf_filters, node,
 				lockdep_is_held(&fuse_bpf_filters_lock))
-		if (!strncmp(filter->name, name, FUSE_BPF_NAME_LEN))
+		if (filter->owner == fc && refcount_read(&filter->count) &&
+		    !strncmp(filter->name, name, FUSE_BPF_NAME_LEN))
 			return filter;
 	return NULL;
 }
 
 /**
- * fuse_bpf_filter_get - take a reference to the registered instance @name
+ * fuse_bpf_filter_get - take a reference to a connection's instance @name
+ * @fc: the connection
  * @name: instance name, at most FUSE_BPF_NAME_LEN bytes
  *
- * Return: the registry entry, or NULL if no instance of that name is
- * registered now.
+ * Return: the registry entry, or NULL if the daemon of @fc has no
+ * instance of that name registered now.
  */
-struct fuse_bpf_filter *fuse_bpf_filter_get(const char *name)
+struct fuse_bpf_filter *fuse_bpf_filter_get(struct fuse_conn *fc,
+					    const char *name)
 {
 	struct fuse_bpf_filter *filter;
 
 	rcu_read_lock();
-	filter = fuse_bpf_filter_find(name);
+	filter = fuse_bpf_filter_find(fc, name);
 	if (filter && (!rcu_access_pointer(filter->ops) ||
 		       !refcount_inc_not_zero(&filter->count)))
 		filter = NULL;
@@ -74,58 +96,171 @@ void fuse_bpf_filter_put(struct fuse_bpf_filter *filter)
 	kfree_rcu(filter, rcu);
 }
 
-static int fuse_bpf_reg(void *kdata, struct bpf_link *link)
+/*
+ * Take the instance out of @filter and put the registry's reference. The
+ * entry goes after a grace period; the instance, when the caller has
+ * waited for one too.
+ */
+static void fuse_bpf_filter_clear(struct fuse_bpf_filter *filter)
 {
-	struct fuse_ops *ops = kdata;
-	struct fuse_bpf_filter *filter, *new;
-	int err = 0;
-
-	/*
-	 * Allocated outside the lock: inode eviction, which reclaim may run,
-	 * puts entries under it.
-	 */
-	new = kzalloc(sizeof(*new), GFP_KERNEL);
-	if (!new)
-		return -ENOMEM;
-	refcount_set(&new->count, 1);
-	memcpy(new->name, ops->name, FUSE_BPF_NAME_LEN);
-
-	mutex_lock(&fuse_bpf_filters_lock);
-	filter = fuse_bpf_filter_find(ops->name);
-	if (filter && rcu_access_pointer(filter->ops)) {
-		err = -EEXIST;
-		goto out;
+	lockdep_assert_held(&fuse_bpf_filters_lock);
+	RCU_INIT_POINTER(filter->ops, NULL);
+	if (refcount_dec_and_test(&filter->count)) {
+		list_del_rcu(&filter->node);
+		kfree_rcu(filter, rcu);
 	}
+}
+
+/*
+ * Register @inst for @fc: a new entry, or the entry of the same name whose
+ * instance went, which inodes may still hold.
+ */
+static int fuse_bpf_filter_add(struct fuse_conn *fc,
+			       struct fuse_bpf_instance *inst,
+			       struct fuse_bpf_filter *new)
+{
+	struct fuse_bpf_filter *filter;
+
+	lockdep_assert_held(&fuse_bpf_filters_lock);
+	filter = fuse_bpf_filter_find(fc, inst->ops->name);
+	if (filter && rcu_access_pointer(filter->ops))
+		return -EEXIST;
 	if (filter) {
 		refcount_inc(&filter->count);
 	} else {
 		filter = new;
-		new = NULL;
+		refcount_set(&filter->count, 1);
+		filter->owner = fc;
+		memcpy(filter->name, inst->ops->name, FUSE_BPF_NAME_LEN);
 		list_add_tail_rcu(&filter->node, &fuse_bpf_filters);
 	}
-	rcu_assign_pointer(filter->ops, ops);
-out:
+	rcu_assign_pointer(filter->ops, inst->ops);
+	return filter == new ? 1 : 0;
+}
+
+/* FUSE_BPF_DEV_IOC_FILTER: register an attached instance for @fc. */
+static int fuse_bpf_filter_register(struct fuse_conn *fc,
+				    const __u32 __user *argp)
+{
+	struct fuse_bpf_instance *inst;
+	struct fuse_bpf_filter *new;
+	struct bpf_link *link;
+	__u32 fd;
+	int err;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (!fc->bpf)
+		return -EOPNOTSUPP;
+	if (get_user(fd, argp))
+		return -EFAULT;
+	link = bpf_link_get_from_fd(fd);
+	if (IS_ERR(link))
+		return PTR_ERR(link);
+	/* outside the lock: eviction, which reclaim may run, takes it */
+	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	err = -ENOMEM;
+	if (!new)
+		goto out;
+
+	mutex_lock(&fuse_bpf_filters_lock);
+	err = -EINVAL;
+	list_for_each_entry(inst, &fuse_bpf_instances, node) {
+		if (inst->link == link) {
+			err = fuse_bpf_filter_add(fc, inst, new);
+			break;
+		}
+	}
 	mutex_unlock(&fuse_bpf_filters_lock);
+	if (err > 0)
+		new = NULL;
+	err = min(err, 0);
+out:
 	kfree(new);
+	bpf_link_put(link);
 	return err;
+}
+
+/**
+ * fuse_bpf_dev_ioctl - the ioctls of /dev/fuse-bpf beyond FUSE's
+ * @fud: the device of the descriptor, NULL if it is not mounted yet
+ * @cmd: the command
+ * @argp: its argument
+ *
+ * FUSE_BPF_DEV_IOC_FILTER registers an attached fuse_ops instance for the
+ * connection, under its name: the daemon gives the descriptor of the
+ * struct_ops link. It needs CAP_SYS_ADMIN, as backing files do.
+ *
+ * Return: 0, -EPERM without the capability or a mount, -EOPNOTSUPP on a
+ * mount without the bpf option, -EBADF or -EINVAL for a descriptor that is
+ * not an attached fuse_ops link, -EEXIST if the connection has a live
+ * instance of that name, -ENOTTY for another command.
+ */
+long fuse_bpf_dev_ioctl(struct fuse_dev *fud, unsigned int cmd,
+			void __user *argp)
+{
+	if (cmd != FUSE_BPF_DEV_IOC_FILTER)
+		return -ENOTTY;
+	if (!fud)
+		return -EPERM;
+	return fuse_bpf_filter_register(fud->fc, argp);
+}
+
+/**
+ * fuse_bpf_conn_release - a connection goes: its registrations with it
+ * @fc: the connection, which nothing uses any more
+ */
+void fuse_bpf_conn_release(struct fuse_conn *fc)
+{
+	struct fuse_bpf_filter *filter, *next;
+
+	mutex_lock(&fuse_bpf_filters_lock);
+	list_for_each_entry_safe(filter, next, &fuse_bpf_filters, node) {
+		if (filter->owner != fc)
+			continue;
+		filter->owner = NULL;
+		if (rcu_access_pointer(filter->ops))
+			fuse_bpf_filter_clear(filter);
+	}
+	mutex_unlock(&fuse_bpf_filters_lock);
+}
+
+static int fuse_bpf_reg(void *kdata, struct bpf_link *link)
+{
+	struct fuse_bpf_instance *inst;
+
+	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
+	if (!inst)
+		return -ENOMEM;
+	inst->ops = kdata;
+	inst->link = link;
+	mutex_lock(&fuse_bpf_filters_lock);
+	list_add_tail(&inst->node, &fuse_bpf_instances);
+	mutex_unlock(&fuse_bpf_filters_lock);
+	return 0;
 }
 
 static void fuse_bpf_unreg(void *kdata, struct bpf_link *link)
 {
-	struct fuse_bpf_filter *filter;
+	struct fuse_bpf_instance *inst, *found = NULL;
+	struct fuse_bpf_filter *filter, *next;
 
 	mutex_lock(&fuse_bpf_filters_lock);
-	filter = fuse_bpf_filter_find(((struct fuse_ops *)kdata)->name);
-	if (WARN_ON_ONCE(!filter ||
-			 rcu_access_pointer(filter->ops) != kdata)) {
-		mutex_unlock(&fuse_bpf_filters_lock);
-		return;
+	list_for_each_entry(inst, &fuse_bpf_instances, node) {
+		if (inst->ops == kdata) {
+			found = inst;
+			list_del(&inst->node);
+			break;
+		}
 	}
-	RCU_INIT_POINTER(filter->ops, NULL);
+	list_for_each_entry_safe(filter, next, &fuse_bpf_filters, node)
+		if (rcu_access_pointer(filter->ops) == kdata)
+			fuse_bpf_filter_clear(filter);
 	mutex_unlock(&fuse_bpf_filters_lock);
-	/* No operation is still inside the instance's programs. */
+	WARN_ON_ONCE(!found);
+	kfree(found);
+	/* no operation is still inside the instance's programs */
 	synchronize_rcu();
-	fuse_bpf_filter_put(filter);
 }
 
 static int fuse_bpf_init_member(const struct btf_type *t,

@@ -22,7 +22,9 @@
 struct fileattr;
 struct fuse_args;
 struct posix_acl;
+struct cred;
 struct fuse_conn;
+struct fuse_dev;
 struct fuse_inode;
 struct fuse_mount;
 
@@ -260,10 +262,13 @@ struct fuse_ops {
 };
 
 /**
- * struct fuse_bpf_filter - a registry entry: a fuse_ops name and, while an
- * instance of that name is registered, the instance
+ * struct fuse_bpf_filter - a registry entry: a connection's fuse_ops name
+ * and, while its daemon has an instance of that name registered, the
+ * instance
  * @node: in the registry list
  * @count: the registry's reference while @ops is set, plus one per inode
+ *	and per AIO in flight
+ * @owner: the connection, only compared; NULL once it is gone
  * @ops: the registered instance, NULL between unregistration and the next
  *	registration of the same name; RCU-protected
  * @name: the instance name
@@ -272,6 +277,7 @@ struct fuse_ops {
 struct fuse_bpf_filter {
 	struct list_head node;
 	refcount_t count;
+	struct fuse_conn *owner;
 	struct fuse_ops __rcu *ops;
 	char name[FUSE_BPF_NAME_LEN];
 	struct rcu_head rcu;
@@ -279,10 +285,14 @@ struct fuse_bpf_filter {
 
 int fuse_bpf_init(void);
 void fuse_bpf_exit(void);
-struct fuse_bpf_filter *fuse_bpf_filter_get(const char *name);
+struct fuse_bpf_filter *fuse_bpf_filter_get(struct fuse_conn *fc,
+					    const char *name);
 struct fuse_bpf_filter *fuse_bpf_filter_dup(struct fuse_bpf_filter *filter);
 bool fuse_bpf_filter_live(struct fuse_bpf_filter *filter);
 void fuse_bpf_filter_put(struct fuse_bpf_filter *filter);
+long fuse_bpf_dev_ioctl(struct fuse_dev *fud, unsigned int cmd,
+			void __user *argp);
+void fuse_bpf_conn_release(struct fuse_conn *fc);
 
 /*
  * Run a filter member with the instance held by RCU. A filter whose

@@ -20,6 +20,7 @@
 #define FUSE_BPF_CTL_FSTYPE	"fusebpfctl"
 #define FUSE_BPF_CTL_MOUNT	"/sys/fs/fusebpf/connections"
 
+#include <linux/ioctl.h>
 #include <linux/types.h>
 
 /*
@@ -60,9 +61,25 @@ enum fuse_bpf_ops_action {
 	FUSE_BPF_OPS_INHERIT = 0,
 	/* No filter: every operation of a backed node goes to the backing. */
 	FUSE_BPF_OPS_REMOVE = 1,
-	/* The registered struct_ops fuse_ops instance called ops_name. */
+	/*
+	 * The struct_ops fuse_ops instance called ops_name that this
+	 * connection's daemon registered with FUSE_BPF_DEV_IOC_FILTER.
+	 */
 	FUSE_BPF_OPS_NAME = 2,
 };
+
+/*
+ * Register a filter for the connection: on the connection's
+ * FUSE_BPF_DEVICE descriptor, with a pointer to the descriptor of the
+ * struct_ops link of an attached fuse_ops map (bpf_link_create(), or
+ * libbpf's bpf_map__attach_struct_ops()). LOOKUP replies on this
+ * connection then name the instance by its name; no other connection's
+ * replies can. Needs CAP_SYS_ADMIN. Fails with EEXIST while the
+ * connection has a live instance of the same name; when an instance goes
+ * (its link is destroyed, its loader exits), the nodes that name it fail
+ * with ENOTCONN until the daemon registers another of that name.
+ */
+#define FUSE_BPF_DEV_IOC_FILTER	_IOW(229, 64, __u32)
 
 /**
  * struct fuse_bpf_entry_out - the fuse-bpf extension of a LOOKUP reply

@@ -186,6 +186,7 @@ TEST_F(fault, killed_during_user_postfilter)
 
 	ASSERT_NE(NULL, skel);
 	ASSERT_EQ(0, filters__attach(skel));
+	ASSERT_EQ(0, td_register_skel(&self->td, skel->skeleton));
 	self->td.ctl->ext.ops_action = FUSE_BPF_OPS_NAME;
 	snprintf(self->td.ctl->ext.ops_name, FUSE_BPF_NAME_LEN, "daemon_post");
 	fd = openat(self->mfd, "file", O_RDONLY | O_CLOEXEC);

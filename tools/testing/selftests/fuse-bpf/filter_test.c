@@ -101,6 +101,7 @@ FIXTURE_SETUP(filter)
 	self->skel = filters__open_and_load();
 	ASSERT_NE(NULL, self->skel);
 	ASSERT_EQ(0, filters__attach(self->skel));
+	ASSERT_EQ(0, td_register_skel(&self->td, self->skel->skeleton));
 }
 
 FIXTURE_TEARDOWN(filter)
@@ -570,6 +571,7 @@ TEST_F(filter, every_operation_forwarded_to_the_daemon)
 
 	ASSERT_NE(NULL, every);
 	ASSERT_EQ(0, every__attach(every));
+	ASSERT_EQ(0, td_register_skel(&self->td, every->skeleton));
 	dir = open_filtered_dir(_metadata, self->mfd, &self->td, "all_user");
 	EXPECT_SENT(FUSE_LOOKUP, fstatat(dir, "f", &(struct stat){}, 0));
 	EXPECT_SENT(FUSE_GETATTR, statx(dir, "f", AT_STATX_FORCE_SYNC,
@@ -652,6 +654,7 @@ TEST_F(filter, every_postfilter_replaces_the_result)
 
 	ASSERT_NE(NULL, every);
 	ASSERT_EQ(0, every__attach(every));
+	ASSERT_EQ(0, td_register_skel(&self->td, every->skeleton));
 	dir = open_filtered_dir(_metadata, self->mfd, &self->td, "all_post");
 	EXPECT_REPLACED(FUSE_GETATTR, fstatat(dir, "f", &(struct stat){}, 0));
 	EXPECT_REPLACED(FUSE_SETATTR, fchmodat(dir, "f", 0600, 0));
@@ -718,17 +721,111 @@ TEST_F(filter, instance_gone_then_back)
 	self->skel->links.deny = NULL;
 	EXPECT_EQ(-1, read(fd, self->buf, 10));
 	EXPECT_EQ(ENOTCONN, errno);
-	/* a new instance of the same name takes over */
+	/* a new instance of the same name, attached: not the mount's yet */
 	again = filters__open_and_load();
 	ASSERT_NE(NULL, again);
 	again->links.deny = bpf_map__attach_struct_ops(again->maps.deny);
 	ASSERT_NE(NULL, again->links.deny);
 	EXPECT_EQ(-1, read(fd, self->buf, 10));
+	EXPECT_EQ(ENOTCONN, errno);
+	/* the daemon registers it for its connection: it takes over */
+	ASSERT_EQ(0, td_register(&self->td, bpf_link__fd(again->links.deny)));
+	EXPECT_EQ(-1, read(fd, self->buf, 10));
 	EXPECT_EQ(EACCES, errno);
 	/* and a second live instance of a name is refused */
-	EXPECT_EQ(NULL, bpf_map__attach_struct_ops(again->maps.clamp));
+	again->links.clamp = bpf_map__attach_struct_ops(again->maps.clamp);
+	ASSERT_NE(NULL, again->links.clamp);
+	EXPECT_EQ(-1, td_register(&self->td, bpf_link__fd(again->links.clamp)));
+	EXPECT_EQ(EEXIST, errno);
 	EXPECT_EQ(0, close(fd));
 	filters__destroy(again);
+}
+
+/*
+ * Instances belong to the daemon that registers them on its connection:
+ * one that another task attaches under the same name, while the daemon's
+ * is gone, takes over nothing.
+ */
+TEST_F(filter, foreign_instance_takes_nothing)
+{
+	int fd = open_filtered(_metadata, self->mfd, &self->td, "deny", O_RDONLY);
+	struct filters *foreign;
+	int ready[2], done[2], status;
+	char c;
+	pid_t pid;
+
+	bpf_link__destroy(self->skel->links.deny);
+	self->skel->links.deny = NULL;
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(done));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* another task, which has not the mount's device */
+		close(ready[0]);
+		close(done[1]);
+		foreign = filters__open_and_load();
+		if (!foreign || filters__attach(foreign) ||
+		    write(ready[1], "x", 1) != 1 || read(done[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(done[0]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	/* the files that name it fail closed, new lookups find no filter */
+	EXPECT_EQ(-1, read(fd, self->buf, 10));
+	EXPECT_EQ(ENOTCONN, errno);
+	self->td.ctl->ext.ops_action = FUSE_BPF_OPS_NAME;
+	snprintf(self->td.ctl->ext.ops_name, FUSE_BPF_NAME_LEN, "deny");
+	EXPECT_EQ(-1, fstatat(self->mfd, "clamp", &(struct stat){}, 0));
+	EXPECT_EQ(ENXIO, errno);
+	close(done[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+	close(ready[0]);
+	/* its flush filter is gone too */
+	EXPECT_EQ(-1, close(fd));
+	EXPECT_EQ(ENOTCONN, errno);
+}
+
+/* Registration: the mount's device, CAP_SYS_ADMIN, a fuse_ops link. */
+TEST_F(filter, register_checks_its_caller)
+{
+	int file = openat(self->bfd, "deny", O_RDONLY | O_CLOEXEC);
+	int dev = td_dev(&self->td);
+	__u32 link = bpf_link__fd(self->skel->links.clamp);
+	int status;
+	pid_t pid;
+
+	ASSERT_LE(0, file);
+	ASSERT_LE(0, dev);
+	EXPECT_EQ(-1, td_register(&self->td, file));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, td_register(&self->td, 1000));
+	EXPECT_EQ(EBADF, errno);
+	/* the device of no mount */
+	close(dev);
+	dev = open(FUSE_BPF_DEVICE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, dev);
+	EXPECT_EQ(-1, ioctl(dev, FUSE_BPF_DEV_IOC_FILTER, &link));
+	EXPECT_EQ(EPERM, errno);
+	close(dev);
+	dev = td_dev(&self->td);
+	ASSERT_LE(0, dev);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* the mount's device and a link, without privilege */
+		if (setresuid(1000, 1000, 1000))
+			_exit(2);
+		_exit(ioctl(dev, FUSE_BPF_DEV_IOC_FILTER, &link) == -1 &&
+		      errno == EPERM ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+	close(dev);
+	close(file);
 }
 
 /* A thread reading and writing a filtered file until told to stop. */
@@ -836,6 +933,7 @@ TEST(aio_postfilter_sees_queued_completion)
 	skel = filters__open_and_load();
 	ASSERT_NE(NULL, skel);
 	ASSERT_EQ(0, filters__attach(skel));
+	ASSERT_EQ(0, td_register_skel(&utd, skel->skeleton));
 	utd.ctl->ext.ops_action = FUSE_BPF_OPS_NAME;
 	snprintf(utd.ctl->ext.ops_name, FUSE_BPF_NAME_LEN, "observe");
 

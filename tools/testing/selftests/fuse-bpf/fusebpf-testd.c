@@ -69,7 +69,8 @@ int main(int argc, char **argv)
 	if (filter) {
 		/* loaded after the daemon forked, so that it goes with us */
 		skel = demo__open_and_load();
-		if (!skel || demo__attach(skel)) {
+		if (!skel || demo__attach(skel) ||
+		    td_register_skel(&td, skel->skeleton)) {
 			fprintf(stderr, "fusebpf-testd: cannot load the filter\n");
 			td_stop(&td);
 			return 1;
@@ -79,7 +80,8 @@ int main(int argc, char **argv)
 		td.ctl->entry_valid = 60;
 	} else if (all_backing) {
 		all = backing__open_and_load();
-		if (!all || backing__attach(all)) {
+		if (!all || backing__attach(all) ||
+		    td_register_skel(&td, all->skeleton)) {
 			fprintf(stderr, "fusebpf-testd: cannot load the filter\n");
 			td_stop(&td);
 			return 1;

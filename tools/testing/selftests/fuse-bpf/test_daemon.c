@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
@@ -28,6 +29,7 @@
 #include <sys/statvfs.h>
 #include <sys/wait.h>
 
+#include <bpf/libbpf.h>
 #include <fuse_lowlevel.h>
 #include <linux/capability.h>
 #include <linux/fuse.h>
@@ -828,6 +830,8 @@ int td_start(struct test_daemon *td, const char *backing, const char *mnt,
 	td->pid = fork();
 	if (!td->pid)
 		_exit(td_serve(fd, backing, flags, td->count, td->ctl));
+	/* the same number in the daemon: see td_register() */
+	td->dev = fd;
 	close(fd);
 	if (td->pid < 0 || stat(mnt, &s)) {
 		err = errno;
@@ -866,6 +870,75 @@ int td_stop(struct test_daemon *td)
 	}
 	td->pid = 0;
 	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
+}
+
+/**
+ * td_dev() - a copy of the daemon's descriptor of the connection
+ * @td: the daemon
+ *
+ * The test loads its filters after the daemon forked, so that they go
+ * with the test, and registers them on such a copy, which it closes: the
+ * connection ends with the daemon, as without fuse-bpf.
+ *
+ * Return: the descriptor, or -1 with errno set.
+ */
+int td_dev(const struct test_daemon *td)
+{
+	int pidfd, dev, err;
+
+	pidfd = syscall(SYS_pidfd_open, td->pid, 0);
+	if (pidfd < 0)
+		return -1;
+	dev = syscall(SYS_pidfd_getfd, pidfd, td->dev, 0);
+	err = errno;
+	close(pidfd);
+	errno = err;
+	return dev;
+}
+
+/**
+ * td_register() - register an attached fuse_ops instance for the mount
+ * @td: the daemon
+ * @link_fd: the descriptor of the instance's struct_ops link
+ *
+ * Return: 0, or -1 with errno set.
+ */
+int td_register(const struct test_daemon *td, int link_fd)
+{
+	int dev = td_dev(td), ret, err;
+	__u32 fd = link_fd;
+
+	if (dev < 0)
+		return -1;
+	ret = ioctl(dev, FUSE_BPF_DEV_IOC_FILTER, &fd);
+	err = errno;
+	close(dev);
+	errno = err;
+	return ret;
+}
+
+/**
+ * td_register_skel() - register every instance a skeleton attached
+ * @td: the daemon
+ * @s: the skeleton, after its attach
+ *
+ * Return: 0, or -1 with errno set.
+ */
+int td_register_skel(const struct test_daemon *td,
+		     const struct bpf_object_skeleton *s)
+{
+	int i;
+
+	for (i = 0; i < s->map_cnt; i++) {
+		const struct bpf_map_skeleton *m =
+			(const void *)((const char *)s->maps + i * s->map_skel_sz);
+
+		if (!m->link || !*m->link)
+			continue;
+		if (td_register(td, bpf_link__fd(*m->link)))
+			return -1;
+	}
+	return 0;
 }
 
 unsigned long td_count(const struct test_daemon *td, unsigned int opcode)

@@ -11,6 +11,8 @@
 #include <sys/types.h>
 #include <linux/fuse_bpf.h>
 
+struct bpf_object_skeleton;
+
 /* FUSE opcodes are below this; the counters are indexed by opcode. */
 #define TD_OPCODES 64
 
@@ -47,6 +49,7 @@ struct td_ctl {
 
 struct test_daemon {
 	pid_t pid;			/* the daemon process */
+	int dev;			/* the daemon's descriptor of it */
 	char mnt[PATH_MAX];
 	unsigned long *count;		/* requests by opcode, shared */
 	struct td_ctl *ctl;		/* shared, TD_BPF */
@@ -56,6 +59,10 @@ int td_mount_options(char *buf, size_t size, int fd);
 int td_start(struct test_daemon *td, const char *backing, const char *mnt,
 	     unsigned int flags);
 int td_stop(struct test_daemon *td);
+int td_dev(const struct test_daemon *td);
+int td_register(const struct test_daemon *td, int link_fd);
+int td_register_skel(const struct test_daemon *td,
+		     const struct bpf_object_skeleton *s);
 unsigned long td_count(const struct test_daemon *td, unsigned int opcode);
 void td_reset(struct test_daemon *td);
 const char *td_opname(unsigned int opcode);
