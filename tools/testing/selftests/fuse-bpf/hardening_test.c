@@ -247,6 +247,82 @@ static void release_ram0(struct __test_metadata *_metadata)
 	fclose(f);
 }
 
+/*
+ * E: the reserved blocks of an ext4 backing are not the callers'. First
+ * of the tests on the RAM disk (a fixture of its own, run first).
+ */
+FIXTURE(resv) {};
+FIXTURE_SETUP(resv) {}
+FIXTURE_TEARDOWN(resv) {}
+
+TEST_F_TIMEOUT(resv, no_cap_sys_resource, 120)
+{
+	char dir[DIR_PATH_LEN] = "/tmp/resv-XXXXXX";
+	char mnt[DIR_PATH_LEN] = "/tmp/mnt-XXXXXX";
+	char chunk[4096];
+	struct test_daemon td;
+	int dfd, mfd, fd, status;
+	pid_t pid;
+
+	memset(chunk, 'r', sizeof(chunk));
+	ASSERT_NE(NULL, mkdtemp(dir));
+	ASSERT_NE(NULL, mkdtemp(mnt));
+	/* half the blocks reserved, for uid 4242 and CAP_SYS_RESOURCE */
+	release_ram0(_metadata);
+	ASSERT_EQ(0, system("/usr/bin/mkfs.ext4 -q -F -m 50 /dev/ram0"));
+	ASSERT_EQ(0, mount("/dev/ram0", dir, "ext4", 0, "resuid=4242"));
+	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, dfd);
+	ASSERT_EQ(0, put_file(dfd, "fill", "", 0, 0666));
+	ASSERT_EQ(0, put_file(dfd, "mine", "", 0, 0666));
+	ASSERT_EQ(0, put_file(dfd, "root", "", 0, 0666));
+
+	/* an unprivileged writer fills what it may use */
+	fd = openat(dfd, "fill", O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		ssize_t n;
+
+		if (drop_to(USER_ID, USER_ID))
+			_exit(1);
+		do {
+			n = write(fd, chunk, sizeof(chunk));
+		} while (n > 0);
+		_exit(n < 0 && errno == ENOSPC ? 0 : 2);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, status);
+	close(fd);
+
+	ASSERT_EQ(0, mount_dirs(&td, dir, mnt, TD_BPF | TD_CLOSE_FDS, &mfd));
+	fd = openat(mfd, "mine", O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (drop_to(USER_ID, USER_ID))
+			_exit(1);
+		if (write(fd, chunk, sizeof(chunk)) >= 0)
+			_exit(3);
+		_exit(errno == ENOSPC ? 0 : 4);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	/* 3: the write used the reserved blocks */
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(fd);
+	close(mfd);
+	EXPECT_EQ(0, td_stop(&td));
+	/* where root, on the backing, still has room */
+	fd = openat(dfd, "root", O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(sizeof(chunk), write(fd, chunk, sizeof(chunk)));
+	close(fd);
+	close(dfd);
+	EXPECT_EQ(0, umount(dir));
+}
+
 /* ---- D: inode flags of the backing ---- */
 
 FIXTURE(flags) {
@@ -476,75 +552,6 @@ FIXTURE_TEARDOWN(hard)
 	td_stop(&self->td);
 	filters__destroy(self->filters);
 	hostile__destroy(self->hostile);
-}
-
-/* E: the reserved blocks of an ext4 backing are not the callers'. */
-TEST_F_TIMEOUT(hard, no_cap_sys_resource, 120)
-{
-	char dir[DIR_PATH_LEN] = "/tmp/resv-XXXXXX";
-	char mnt[DIR_PATH_LEN] = "/tmp/mnt-XXXXXX";
-	char chunk[4096];
-	struct test_daemon td;
-	int dfd, mfd, fd, status;
-	pid_t pid;
-
-	memset(chunk, 'r', sizeof(chunk));
-	ASSERT_NE(NULL, mkdtemp(dir));
-	ASSERT_NE(NULL, mkdtemp(mnt));
-	/* half the blocks reserved, for uid 4242 and CAP_SYS_RESOURCE */
-	release_ram0(_metadata);
-	ASSERT_EQ(0, system("/usr/bin/mkfs.ext4 -q -F -m 50 /dev/ram0"));
-	ASSERT_EQ(0, mount("/dev/ram0", dir, "ext4", 0, "resuid=4242"));
-	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	ASSERT_LE(0, dfd);
-	ASSERT_EQ(0, put_file(dfd, "fill", "", 0, 0666));
-	ASSERT_EQ(0, put_file(dfd, "mine", "", 0, 0666));
-	ASSERT_EQ(0, put_file(dfd, "root", "", 0, 0666));
-
-	/* an unprivileged writer fills what it may use */
-	fd = openat(dfd, "fill", O_WRONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		ssize_t n;
-
-		if (drop_to(USER_ID, USER_ID))
-			_exit(1);
-		do {
-			n = write(fd, chunk, sizeof(chunk));
-		} while (n > 0);
-		_exit(n < 0 && errno == ENOSPC ? 0 : 2);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_EQ(0, status);
-	close(fd);
-
-	ASSERT_EQ(0, mount_dirs(&td, dir, mnt, TD_BPF | TD_CLOSE_FDS, &mfd));
-	fd = openat(mfd, "mine", O_WRONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		if (drop_to(USER_ID, USER_ID))
-			_exit(1);
-		if (write(fd, chunk, sizeof(chunk)) >= 0)
-			_exit(3);
-		_exit(errno == ENOSPC ? 0 : 4);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	/* 3: the write used the reserved blocks */
-	EXPECT_EQ(0, WEXITSTATUS(status));
-	close(fd);
-	close(mfd);
-	EXPECT_EQ(0, td_stop(&td));
-	/* where root, on the backing, still has room */
-	fd = openat(dfd, "root", O_WRONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	EXPECT_EQ(sizeof(chunk), write(fd, chunk, sizeof(chunk)));
-	close(fd);
-	close(dfd);
-	EXPECT_EQ(0, umount(dir));
 }
 
 /*
