@@ -297,9 +297,9 @@ bool fuse_bpf_permission(struct mnt_idmap *idmap, struct inode *inode,
 	fuse_bpf_meta_init(&meta, inode, FUSE_ACCESS);
 	ret = fuse_bpf_prefilter(fbi, access, &meta, &in);
 	if (ret == FUSE_BPF_POSTFILTER)
-		ret = fuse_bpf_result(fuse_bpf_call(fbi->filter,
-						    access_postfilter, 0,
-						    &meta, &in, 0), 0);
+		ret = fuse_bpf_check_result(fuse_bpf_call(fbi->filter,
+							  access_postfilter, 0,
+							  &meta, &in, 0), 0);
 	/* the daemon is not asked: a filter can only refuse */
 	else if (ret > 0)
 		ret = -EIO;

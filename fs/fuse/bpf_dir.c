@@ -481,34 +481,25 @@ out:
 }
 
 /*
- * The target directory's say in a rename the source's filter sent to the
- * backing, when its filter is another: its prefilter sees the names as
- * the caller gave them (they are not its to rewrite). An errno refuses;
- * the backing, with or without its postfilter, agrees; anything else is
- * -EXDEV, which makes the caller copy and unlink, and each filter decide
- * its own part.
+ * The say of the other object's filter in a two-object operation that the
+ * first one's filter sent to the backing, when it is another filter: its
+ * @op prefilter sees the same arguments, whose names it may rewrite as the
+ * first could (the names are checked against both directories' listings
+ * afterwards). An errno refuses; the backing, with or without its
+ * postfilter, agrees; anything else is -EXDEV, which makes the caller copy
+ * (and unlink), so that each filter decides its own part.
  */
-static int fuse_bpf_rename_target(struct inode *newdir,
-				  struct fuse_bpf_inode *nfbi,
-				  struct fuse_bpf_inode *ofbi,
-				  struct fuse_rename2_in *in,
-				  struct dentry *oldent, struct dentry *newent,
-				  struct fuse_bpf_meta *meta,
-				  struct fuse_bpf_name *oldn,
-				  struct fuse_bpf_name *newn)
-{
-	int ret;
-
-	if (!nfbi->filter || nfbi->filter == ofbi->filter)
-		return FUSE_BPF_BACKING;
-	fuse_bpf_name_set(oldn, &oldent->d_name);
-	fuse_bpf_name_set(newn, &newent->d_name);
-	fuse_bpf_meta_init(meta, newdir, FUSE_RENAME2);
-	ret = fuse_bpf_prefilter(nfbi, rename, meta, in, oldn, newn);
-	if (ret < 0 || ret == FUSE_BPF_BACKING || ret == FUSE_BPF_POSTFILTER)
-		return ret;
-	return -EXDEV;
-}
+#define fuse_bpf_second(fbi, other, op, meta, ...)			\
+({									\
+	int __r = FUSE_BPF_BACKING;					\
+									\
+	if ((other)->filter && (other)->filter != (fbi)->filter) {	\
+		__r = fuse_bpf_prefilter(other, op, meta, ##__VA_ARGS__); \
+		if (__r > 0 && __r != FUSE_BPF_POSTFILTER)		\
+			__r = -EXDEV;					\
+	}								\
+	__r;								\
+})
 
 /**
  * fuse_bpf_rename - rename between backed directories
@@ -520,7 +511,7 @@ static int fuse_bpf_rename_target(struct inode *newdir,
  * @res: the result, if this returns true
  *
  * The source directory's filter decides, then the target directory's, if
- * it has another (fuse_bpf_rename_target()). A rename between a backed and
+ * it has another (fuse_bpf_second()). A rename between a backed and
  * an unbacked directory, or across backing mounts, fails with EXDEV, as
  * between file systems.
  *
@@ -535,7 +526,7 @@ bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
 	struct fuse_rename2_in in = {
 		.newdir = get_node_id(newdir), .flags = flags,
 	};
-	struct fuse_bpf_name oldname, newname, oldn, newn;
+	struct fuse_bpf_name oldname, newname;
 	struct fuse_bpf_meta meta, nmeta;
 	struct qstr oldq, newq;
 	int ret, nret;
@@ -561,9 +552,10 @@ bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
 	*res = ret;
 	if (ret < 0)
 		return true;
-	nret = fuse_bpf_rename_target(newdir, nfbi, ofbi, &in, oldent, newent,
-				      &nmeta, &oldn, &newn);
-	*res = nret < 0 ? nret : 0;
+	fuse_bpf_meta_init(&nmeta, newdir, FUSE_RENAME2);
+	nret = fuse_bpf_second(ofbi, nfbi, rename, &nmeta, &in, &oldname,
+			       &newname);
+	*res = min(nret, 0);
 	if (!*res)
 		*res = fuse_bpf_op_name(olddir, oldent, &oldname, &oldq,
 					-ENOENT) ?:
@@ -581,7 +573,7 @@ bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
 	}
 	if (nret == FUSE_BPF_POSTFILTER)
 		*res = fuse_bpf_postfilter(nfbi->filter, rename, *res, &nmeta,
-					   &in, &oldn, &newn);
+					   &in, &oldname, &newname);
 	*res = fuse_bpf_post(ofbi->filter, rename, ret, olddir, *res, &meta,
 			     &in, &oldname, &newname);
 	return true;
@@ -594,10 +586,13 @@ bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
  * @newent: the new, negative, entry
  * @res: the result, if this returns true
  *
- * A link of a kernel-only node into an unbacked directory, or of an
- * unbacked inode into a backed directory, fails with EXDEV, as across
- * file systems; a daemon-known node links into an unbacked directory
- * through the daemon.
+ * The target directory's filter decides, then the linked inode's, if it
+ * has another (fuse_bpf_second()). A link of a kernel-only node into an
+ * unbacked directory, or of an unbacked inode into a backed directory,
+ * fails with EXDEV, as across file systems; a daemon-known node links
+ * into an unbacked directory through the daemon. The new name of an inode
+ * whose policy is not the directory's is left to a lookup, which finds
+ * the inode of the directory's policy.
  *
  * Return: false if the operation goes to the daemon.
  */
@@ -608,12 +603,12 @@ bool fuse_bpf_link(struct dentry *entry, struct inode *newdir,
 	struct inode *inode = d_inode(entry);
 	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
 	struct fuse_link_in in = { .oldnodeid = get_node_id(inode) };
-	struct fuse_bpf_meta meta;
+	struct fuse_bpf_meta meta, smeta;
 	struct fuse_bpf_name name;
 	const struct cred *old;
 	struct dentry *bd;
 	struct qstr q;
-	int ret;
+	int ret, sret;
 
 	if (!nfbi) {
 		/* the daemon cannot link what it does not know */
@@ -637,7 +632,10 @@ bool fuse_bpf_link(struct dentry *entry, struct inode *newdir,
 	*res = -EXDEV;
 	if (!fbi || fbi->path.mnt != nfbi->path.mnt)
 		goto post;
-	*res = fuse_bpf_op_name(newdir, newent, &name, &q, -EPERM) ?:
+	fuse_bpf_meta_init(&smeta, inode, FUSE_LINK);
+	sret = fuse_bpf_second(nfbi, fbi, link, &smeta, &in, &name);
+	*res = min(sret, 0) ?:
+	       fuse_bpf_op_name(newdir, newent, &name, &q, -EPERM) ?:
 	       mnt_want_write(nfbi->path.mnt);
 	if (*res)
 		goto post;
@@ -654,12 +652,20 @@ bool fuse_bpf_link(struct dentry *entry, struct inode *newdir,
 	revert_creds(old);
 	mnt_drop_write(nfbi->path.mnt);
 	if (!*res) {
-		ihold(inode);
-		d_instantiate(newent, inode);
-		fuse_invalidate_entry_cache(newent);
 		fuse_bpf_copyattr(inode);
 		fuse_bpf_copyattr(newdir);
+		/* a new name under another policy is another inode */
+		if (fuse_bpf_same_policy(fbi, nfbi)) {
+			ihold(inode);
+			d_instantiate(newent, inode);
+			fuse_invalidate_entry_cache(newent);
+		} else {
+			d_drop(newent);
+		}
 	}
+	if (sret == FUSE_BPF_POSTFILTER)
+		*res = fuse_bpf_postfilter(fbi->filter, link, *res, &smeta, &in,
+					   &name);
 post:
 	*res = fuse_bpf_post(nfbi->filter, link, ret, newdir, *res, &meta, &in,
 			     &name);
@@ -719,8 +725,8 @@ bool fuse_bpf_get_link(struct dentry *dentry, struct inode *inode,
 	if (ret == FUSE_BPF_POSTFILTER)
 		err = fuse_bpf_postfilter(fbi->filter, readlink, len, &meta);
 	else if (ret == FUSE_BPF_USER_POSTFILTER)
-		err = fuse_bpf_result(fuse_bpf_user_postfilter(inode,
-				FUSE_READLINK, NULL, 0, len), len);
+		err = fuse_bpf_user_postfilter(inode, FUSE_READLINK, NULL, 0,
+					       len);
 	if (err < 0 && !IS_ERR(*res)) {
 		do_delayed_call(done);
 		clear_delayed_call(done);

@@ -174,18 +174,29 @@ void fuse_bpf_file_release(struct file *file)
 		fuse_bpf_post(fbi->filter, release, ret, inode, 0, &meta, &in);
 }
 
-/* The result a read or write returns, after the postfilter. */
-static s64 fuse_bpf_rw_post(struct inode *inode, struct fuse_bpf_filter *f,
+/*
+ * The result a read or write of @iocb returns, after the postfilter. The
+ * backing moved the position by @res; a postfilter that reports fewer
+ * bytes moves it back, so that the caller goes on from there.
+ */
+static s64 fuse_bpf_rw_post(struct kiocb *iocb, struct fuse_bpf_filter *f,
 			    int action, const struct fuse_bpf_meta *meta,
 			    const void *in, s64 res)
 {
+	struct inode *inode = file_inode(iocb->ki_filp);
+	s64 ret;
+
 	if (meta->opcode == FUSE_WRITE) {
 		fuse_bpf_copyattr(inode);
-		return fuse_bpf_post(f, write_iter, action, inode, res, meta,
-				     (const struct fuse_write_in *)in);
+		ret = fuse_bpf_post(f, write_iter, action, inode, res, meta,
+				    (const struct fuse_write_in *)in);
+	} else {
+		ret = fuse_bpf_post(f, read_iter, action, inode, res, meta,
+				    (const struct fuse_read_in *)in);
 	}
-	return fuse_bpf_post(f, read_iter, action, inode, res, meta,
-			     (const struct fuse_read_in *)in);
+	if (ret >= 0 && ret < res)
+		iocb->ki_pos -= res - ret;
+	return ret;
 }
 
 static void fuse_bpf_aio_put(struct fuse_bpf_aio *aio)
@@ -202,8 +213,8 @@ static long fuse_bpf_aio_finish(struct fuse_bpf_aio *aio, long res)
 	struct kiocb *orig = aio->orig_iocb;
 
 	orig->ki_pos = aio->iocb.ki_pos;
-	return fuse_bpf_rw_post(file_inode(orig->ki_filp), aio->filter,
-				aio->action, &aio->meta, &aio->in, res);
+	return fuse_bpf_rw_post(orig, aio->filter, aio->action, &aio->meta,
+				&aio->in, res);
 }
 
 static void fuse_bpf_aio_done(struct fuse_bpf_aio *aio, long res)
@@ -257,11 +268,10 @@ static ssize_t fuse_bpf_rw_backing(struct kiocb *iocb, struct iov_iter *iter,
 				   const void *in)
 {
 	struct file *backing = fuse_bpf_backing_file(iocb->ki_filp);
-	struct inode *inode = file_inode(iocb->ki_filp);
 	bool write = meta->opcode == FUSE_WRITE;
 	const struct cred *old_cred;
 	struct fuse_bpf_aio *aio;
-	ssize_t ret;
+	ssize_t ret, res;
 
 	if (iocb->ki_flags & IOCB_DIRECT &&
 	    !(backing->f_mode & FMODE_CAN_ODIRECT))
@@ -284,8 +294,11 @@ static ssize_t fuse_bpf_rw_backing(struct kiocb *iocb, struct iov_iter *iter,
 			ret = vfs_iter_read(backing, iter, &iocb->ki_pos,
 					    fuse_bpf_rwf(iocb->ki_flags));
 		revert_creds(old_cred);
-		return fuse_bpf_rw_post(inode, fbi->filter, action, meta, in,
-					ret);
+		res = fuse_bpf_rw_post(iocb, fbi->filter, action, meta, in,
+				       ret);
+		if (res >= 0 && res < ret)
+			iov_iter_revert(iter, ret - res);
+		return res;
 	}
 
 	ret = -ENOMEM;
@@ -507,8 +520,10 @@ bool fuse_bpf_splice_write(struct pipe_inode_info *pipe, struct file *out,
  *
  * The mapping is the backing file's, so mapped reads and writes reach the
  * backing directly. The read_iter (and, for shared writable mappings,
- * write_iter) prefilter decides first: an errno fails the mmap, "user"
- * leaves the mapping to FUSE and the daemon.
+ * write_iter) prefilter decides first: an errno, or a size shrunk below
+ * the mapping's, fails the mmap; "user" leaves a private or read-only
+ * mapping to FUSE and the daemon, as for any direct-I/O file, and fails a
+ * shared writable one with ENODEV.
  *
  * Return: false if the mapping goes to FUSE.
  */
@@ -522,13 +537,14 @@ bool fuse_bpf_mmap(struct file *file, struct vm_area_struct *vma, int *res)
 	struct fuse_bpf_meta meta;
 	struct fuse_read_in rin = {};
 	struct fuse_write_in win = {};
+	u32 len;
 	int ret;
 
 	if (!fbi)
 		return false;
 	rin.offset = win.offset = (u64)vma->vm_pgoff << PAGE_SHIFT;
-	rin.size = win.size = min_t(unsigned long,
-				    vma->vm_end - vma->vm_start, UINT_MAX);
+	len = min_t(unsigned long, vma->vm_end - vma->vm_start, UINT_MAX);
+	rin.size = win.size = len;
 	rin.flags = win.flags = file->f_flags;
 	fuse_bpf_meta_init(&meta, inode, FUSE_READ);
 	ret = fuse_bpf_prefilter(fbi, read_iter, &meta, &rin);
@@ -537,8 +553,20 @@ bool fuse_bpf_mmap(struct file *file, struct vm_area_struct *vma, int *res)
 		meta.opcode = FUSE_WRITE;
 		ret = fuse_bpf_prefilter(fbi, write_iter, &meta, &win);
 	}
-	if (ret == FUSE_BPF_USER || ret == FUSE_BPF_USER_PREFILTER)
-		return false;
+	/*
+	 * FUSE's own mapping of a direct-I/O file, through its page cache;
+	 * not a shared writable one, whose pages FUSE would write back on
+	 * a file whose writes, fsync included, are not its own.
+	 */
+	if (ret == FUSE_BPF_USER || ret == FUSE_BPF_USER_PREFILTER) {
+		if (!((vma->vm_flags & VM_SHARED) &&
+		      (vma->vm_flags & VM_MAYWRITE)))
+			return false;
+		ret = -ENODEV;
+	}
+	/* a filter that lets less be read or written refuses the mapping */
+	if (ret >= 0 && (rin.size < len || win.size < len))
+		ret = -EACCES;
 	*res = ret;
 	if (ret < 0)
 		return true;
@@ -711,6 +739,14 @@ bool fuse_bpf_lseek(struct file *file, loff_t offset, int whence,
 	return true;
 }
 
+/* The read and write sides of a copy, as their filters see them. */
+struct fuse_bpf_copy {
+	struct fuse_read_in rin;
+	struct fuse_write_in win;
+	struct fuse_bpf_meta rmeta, wmeta;
+	int rret, wret;
+};
+
 /* Whether a read or write prefilter's @ret lets a copy of @size go on. */
 static bool fuse_bpf_copy_ok(int ret, u32 size, u32 want)
 {
@@ -720,43 +756,55 @@ static bool fuse_bpf_copy_ok(int ret, u32 size, u32 want)
 
 /*
  * Whether the read filter of the source and the write filter of the
- * destination both let a copy go to the backing as it is (their
- * postfilters are for read and write results: the copy's result goes to
- * the copy_file_range postfilter). Anything else (a daemon, a refusal, a
+ * destination both let a copy go to the backing as it is, their
+ * postfilters to see its result. Anything else (a daemon, a refusal, a
  * shorter size) is theirs to decide through read_iter and write_iter, on
  * the generic copy.
  */
-static bool fuse_bpf_copy_backing(struct file *in, struct fuse_bpf_inode *fbi,
-				  loff_t pos_in, struct file *out,
-				  struct fuse_bpf_inode *fbo, loff_t pos_out,
-				  size_t len)
+static bool fuse_bpf_copy_sides(struct fuse_bpf_copy *c, struct file *in,
+				struct fuse_bpf_inode *fbi, loff_t pos_in,
+				struct file *out, struct fuse_bpf_inode *fbo,
+				loff_t pos_out, size_t len)
 {
-	struct fuse_read_in rin = {
+	c->rin = (struct fuse_read_in) {
 		.fh = ((struct fuse_file *)in->private_data)->fh,
 		.offset = pos_in, .size = min_t(size_t, len, UINT_MAX),
 		.flags = in->f_flags,
 	};
-	struct fuse_write_in win = {
+	c->win = (struct fuse_write_in) {
 		.fh = ((struct fuse_file *)out->private_data)->fh,
-		.offset = pos_out, .size = rin.size, .flags = out->f_flags,
+		.offset = pos_out, .size = c->rin.size, .flags = out->f_flags,
 	};
-	struct fuse_bpf_meta meta;
-
+	c->rret = c->wret = FUSE_BPF_BACKING;
 	if (fbi->filter) {
-		fuse_bpf_meta_init(&meta, file_inode(in), FUSE_READ);
-		if (!fuse_bpf_copy_ok(fuse_bpf_prefilter(fbi, read_iter, &meta,
-							 &rin),
-				      rin.size, win.size))
+		fuse_bpf_meta_init(&c->rmeta, file_inode(in), FUSE_READ);
+		c->rret = fuse_bpf_prefilter(fbi, read_iter, &c->rmeta,
+					     &c->rin);
+		if (!fuse_bpf_copy_ok(c->rret, c->rin.size, c->win.size))
 			return false;
 	}
 	if (fbo->filter) {
-		fuse_bpf_meta_init(&meta, file_inode(out), FUSE_WRITE);
-		if (!fuse_bpf_copy_ok(fuse_bpf_prefilter(fbo, write_iter, &meta,
-							 &win),
-				      win.size, rin.size))
+		fuse_bpf_meta_init(&c->wmeta, file_inode(out), FUSE_WRITE);
+		c->wret = fuse_bpf_prefilter(fbo, write_iter, &c->wmeta,
+					     &c->win);
+		if (!fuse_bpf_copy_ok(c->wret, c->win.size, c->rin.size))
 			return false;
 	}
 	return true;
+}
+
+/* The bytes copied, after the read and write postfilters asked for. */
+static s64 fuse_bpf_copy_post(struct fuse_bpf_copy *c,
+			      struct fuse_bpf_inode *fbi,
+			      struct fuse_bpf_inode *fbo, s64 res)
+{
+	if (c->rret == FUSE_BPF_POSTFILTER)
+		res = fuse_bpf_postfilter(fbi->filter, read_iter, res,
+					  &c->rmeta, &c->rin);
+	if (c->wret == FUSE_BPF_POSTFILTER)
+		res = fuse_bpf_postfilter(fbo->filter, write_iter, res,
+					  &c->wmeta, &c->win);
+	return res;
 }
 
 /**
@@ -774,8 +822,8 @@ static bool fuse_bpf_copy_backing(struct file *in, struct fuse_bpf_inode *fbi,
  * generic splice copy, which goes through read_iter and write_iter. The
  * source's copy_file_range filter decides first; then the backing copies
  * only if the source's read filter and the destination's write filter
- * would both let their part go to the backing, else the generic copy
- * asks them.
+ * would both let their part go to the backing (and their postfilters see
+ * its result), else FUSE's generic copy asks them.
  *
  * Return: false if neither file is backed, or the filter forwards it.
  */
@@ -794,6 +842,7 @@ bool fuse_bpf_copy_file_range(struct file *in, loff_t pos_in,
 		.off_out = pos_out, .len = len, .flags = flags,
 	};
 	const struct cred *old_cred;
+	struct fuse_bpf_copy c;
 	struct fuse_bpf_meta meta;
 	int ret;
 
@@ -814,7 +863,7 @@ bool fuse_bpf_copy_file_range(struct file *in, loff_t pos_in,
 	if (ret < 0)
 		return true;
 	*res = -EXDEV;
-	if (!fuse_bpf_copy_backing(in, fbi, pos_in, out, fbo, pos_out, len))
+	if (!fuse_bpf_copy_sides(&c, in, fbi, pos_in, out, fbo, pos_out, len))
 		return true;
 	inode_lock(inode_out);
 	*res = file_remove_privs(out);
@@ -827,6 +876,7 @@ bool fuse_bpf_copy_file_range(struct file *in, loff_t pos_in,
 	}
 	fuse_bpf_copyattr(inode_out);
 	inode_unlock(inode_out);
+	*res = fuse_bpf_copy_post(&c, fbi, fbo, *res);
 	*res = fuse_bpf_post(fbi->filter, copy_file_range, ret, inode_in,
 			     (s64)*res, &meta, &arg);
 	return true;

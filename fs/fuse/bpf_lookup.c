@@ -24,6 +24,19 @@ bool fuse_bpf_nodeid_is_kernel(u64 nodeid)
 }
 
 /**
+ * fuse_bpf_backed - whether @inode is backed, without deciding it
+ * @inode: a FUSE inode
+ *
+ * Return: true if a backing is attached to @inode.
+ */
+bool fuse_bpf_backed(struct inode *inode)
+{
+	struct fuse_bpf_inode *fbi = READ_ONCE(get_fuse_inode(inode)->bpf);
+
+	return fbi && fbi != FUSE_BPF_UNDECIDED;
+}
+
+/**
  * fuse_bpf_inode - the backing of @inode
  * @inode: a FUSE inode
  *
@@ -331,11 +344,28 @@ struct fuse_bpf_iget {
 	struct fuse_bpf_inode *fbi;
 };
 
+/**
+ * fuse_bpf_same_policy - whether two backings serve under one policy
+ * @a: a backing
+ * @b: another
+ *
+ * The policy of a backed inode is its filter, the credentials of its
+ * backing operations and its backing mount. The kernel-only children of
+ * a directory have its policy; one inode per backing inode and policy, or
+ * the first lookup's policy would hold for every path to it.
+ *
+ * Return: true if @a and @b have one policy.
+ */
+bool fuse_bpf_same_policy(const struct fuse_bpf_inode *a,
+			  const struct fuse_bpf_inode *b)
+{
+	return a->filter == b->filter && a->cred == b->cred &&
+	       a->path.mnt == b->path.mnt;
+}
+
 /*
- * Called under inode_hash_lock, so an RCU read-side section. One inode per
- * backing inode and policy: two paths to one backing inode with other
- * filters, credentials or backing mounts have an inode each, or the first
- * lookup's policy would hold for both.
+ * Called under inode_hash_lock, so an RCU read-side section: an inode
+ * being evicted may be met, whose backing is only compared.
  */
 static int fuse_bpf_iget_test(struct inode *inode, void *data)
 {
@@ -343,9 +373,7 @@ static int fuse_bpf_iget_test(struct inode *inode, void *data)
 	struct fuse_bpf_iget *key = data;
 
 	return fuse_bpf_nodeid_is_kernel(get_node_id(inode)) && fbi &&
-	       fbi->key == key->backing && fbi->filter == key->fbi->filter &&
-	       fbi->cred == key->fbi->cred &&
-	       fbi->path.mnt == key->fbi->path.mnt;
+	       fbi->key == key->backing && fuse_bpf_same_policy(fbi, key->fbi);
 }
 
 static int fuse_bpf_iget_set(struct inode *inode, void *data)
@@ -527,15 +555,17 @@ out:
  *
  * A dentry whose backing entry was removed or replaced underneath is
  * invalid, whatever its entry timeout. The daemon does not know a
- * kernel-only node, so for those the backing decides alone.
+ * kernel-only node, so for those the backing decides alone, and the
+ * policy: one moved into a directory of another policy is invalid.
  *
  * Return: false if the daemon revalidates.
  */
 bool fuse_bpf_revalidate(struct dentry *entry, struct inode *inode,
 			 int *res)
 {
-	struct fuse_bpf_inode *fbi;
+	struct fuse_bpf_inode *fbi, *parent;
 	struct dentry *backing;
+	struct inode *dir;
 
 	if (!get_fuse_conn(inode)->bpf)
 		return false;
@@ -549,6 +579,14 @@ bool fuse_bpf_revalidate(struct dentry *entry, struct inode *inode,
 	}
 	if (!fuse_bpf_nodeid_is_kernel(get_node_id(inode)))
 		return false;
-	*res = 1;
+	/*
+	 * Moved into a directory of another policy: looked up again there.
+	 * In an RCU walk the parent may be going; its backing goes after a
+	 * grace period.
+	 */
+	dir = d_inode_rcu(READ_ONCE(entry->d_parent));
+	parent = dir ? READ_ONCE(get_fuse_inode(dir)->bpf) : NULL;
+	*res = parent && parent != FUSE_BPF_UNDECIDED &&
+	       fuse_bpf_same_policy(fbi, parent);
 	return true;
 }

@@ -45,7 +45,8 @@ static struct fuse_bpf_filter *fuse_bpf_filter_find(struct fuse_conn *fc,
 
 	list_for_each_entry_rcu(filter, &fuse_bpf_filters, node,
 				lockdep_is_held(&fuse_bpf_filters_lock))
-		if (filter->owner == fc && refcount_read(&filter->count) &&
+		if (READ_ONCE(filter->owner) == fc &&
+		    refcount_read(&filter->count) &&
 		    !strncmp(filter->name, name, FUSE_BPF_NAME_LEN))
 			return filter;
 	return NULL;
@@ -218,26 +219,40 @@ void fuse_bpf_conn_release(struct fuse_conn *fc)
 	list_for_each_entry_safe(filter, next, &fuse_bpf_filters, node) {
 		if (filter->owner != fc)
 			continue;
-		filter->owner = NULL;
+		WRITE_ONCE(filter->owner, NULL);
 		if (rcu_access_pointer(filter->ops))
 			fuse_bpf_filter_clear(filter);
 	}
 	mutex_unlock(&fuse_bpf_filters_lock);
 }
 
+/*
+ * One link per instance: the registrations made through a link are those
+ * of its instance, and go with it.
+ */
 static int fuse_bpf_reg(void *kdata, struct bpf_link *link)
 {
-	struct fuse_bpf_instance *inst;
+	struct fuse_bpf_instance *inst, *new;
+	int err = 0;
 
-	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
-	if (!inst)
+	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	if (!new)
 		return -ENOMEM;
-	inst->ops = kdata;
-	inst->link = link;
+	new->ops = kdata;
+	new->link = link;
 	mutex_lock(&fuse_bpf_filters_lock);
-	list_add_tail(&inst->node, &fuse_bpf_instances);
+	list_for_each_entry(inst, &fuse_bpf_instances, node) {
+		if (inst->ops == kdata) {
+			err = -EBUSY;
+			break;
+		}
+	}
+	if (!err)
+		list_add_tail(&new->node, &fuse_bpf_instances);
 	mutex_unlock(&fuse_bpf_filters_lock);
-	return 0;
+	if (err)
+		kfree(new);
+	return err;
 }
 
 static void fuse_bpf_unreg(void *kdata, struct bpf_link *link)
@@ -247,14 +262,14 @@ static void fuse_bpf_unreg(void *kdata, struct bpf_link *link)
 
 	mutex_lock(&fuse_bpf_filters_lock);
 	list_for_each_entry(inst, &fuse_bpf_instances, node) {
-		if (inst->ops == kdata) {
+		if (inst->ops == kdata && inst->link == link) {
 			found = inst;
 			list_del(&inst->node);
 			break;
 		}
 	}
 	list_for_each_entry_safe(filter, next, &fuse_bpf_filters, node)
-		if (rcu_access_pointer(filter->ops) == kdata)
+		if (found && rcu_access_pointer(filter->ops) == kdata)
 			fuse_bpf_filter_clear(filter);
 	mutex_unlock(&fuse_bpf_filters_lock);
 	WARN_ON_ONCE(!found);

@@ -81,8 +81,8 @@ static int fuse_bpf_entry_listed(struct inode *dir, struct fuse_bpf_inode *fbi,
 	int ret;
 
 	fuse_bpf_meta_init(&meta, dir, FUSE_READDIR);
-	ret = fuse_bpf_result(fuse_bpf_call(fbi->filter, readdir_postfilter, 0,
-					    &meta, n, 0), 0);
+	ret = fuse_bpf_call(fbi->filter, readdir_postfilter, 0, &meta, n, 0);
+	ret = fuse_bpf_check_result(ret, 0);
 	return ret ?: fuse_bpf_name_get(n, q);
 }
 

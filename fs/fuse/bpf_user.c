@@ -70,7 +70,11 @@ int fuse_bpf_user_prefilter(struct inode *inode, u32 opcode, void *in,
  * @size: its size
  * @result: the result of the backing operation
  *
- * Return: @result, or the error of the daemon's reply, which replaces it.
+ * The operation happened: if no verdict comes (the caller was killed or
+ * interrupted, the connection is gone), its result stands.
+ *
+ * Return: @result, or the error of the daemon's reply, which replaces it
+ * as fuse_bpf_check_result() allows.
  */
 s64 fuse_bpf_user_postfilter(struct inode *inode, u32 opcode,
 			     const void *in, size_t size, s64 result)
@@ -87,5 +91,7 @@ s64 fuse_bpf_user_postfilter(struct inode *inode, u32 opcode,
 	args.in_args[1].size = sizeof(out);
 	args.in_args[1].value = &out;
 	err = fuse_simple_request(get_fuse_mount(inode), &args);
-	return err ?: result;
+	if (!err || err == -EINTR || err == -ENOTCONN || err == -ECONNABORTED)
+		return result;
+	return fuse_bpf_check_result(err, result);
 }

@@ -220,13 +220,17 @@ bool fuse_bpf_get_acl(struct inode *inode, struct dentry *dentry, int type,
 static int fuse_bpf_acl_kill_sgid(struct fuse_bpf_inode *fbi,
 				  struct posix_acl *acl, int type)
 {
+	struct mnt_idmap *idmap = mnt_idmap(fbi->path.mnt);
 	struct inode *backing = d_inode(fbi->path.dentry);
 	struct iattr attr = { .ia_valid = ATTR_KILL_SGID };
 
 	if (!acl || type != ACL_TYPE_ACCESS || !(backing->i_mode & S_ISGID) ||
-	    in_group_or_capable(&nop_mnt_idmap, backing,
-				i_gid_into_vfsgid(&nop_mnt_idmap, backing)))
+	    in_group_or_capable(idmap, backing,
+				i_gid_into_vfsgid(idmap, backing)))
 		return 0;
+	/* what the set_acl to come would refuse, the mode change may not do */
+	if (IS_IMMUTABLE(backing) || IS_APPEND(backing))
+		return -EPERM;
 	return fuse_bpf_setattr_backing(fbi, &attr);
 }
 

@@ -66,9 +66,11 @@ struct fuse_mount;
  * @rmdir_prefilter: rmdir in a backed directory
  * @rmdir_postfilter: gets the result of the backing rmdir
  * @rename_prefilter: rename from a backed directory; the filter of the
- *	source directory decides
+ *	source directory decides, then the target directory's if it is
+ *	another (it may refuse, or send the caller to copy with EXDEV)
  * @rename_postfilter: gets the result of the backing rename
- * @link_prefilter: link into a backed directory
+ * @link_prefilter: link into a backed directory; the directory's filter
+ *	decides, then the linked inode's if it is another
  * @link_postfilter: gets the result of the backing link
  * @fallocate_prefilter: fallocate, all modes the backing file system has
  * @fallocate_postfilter: gets the result of the backing fallocate
@@ -82,8 +84,10 @@ struct fuse_mount;
  * @listxattr_postfilter: gets the size of the list or the error
  * @removexattr_prefilter: removexattr
  * @removexattr_postfilter: gets the result of the backing removexattr
- * @copy_file_range_prefilter: copy_file_range from a backed file (the
- *	source's filter decides)
+ * @copy_file_range_prefilter: copy_file_range from a backed file: the
+ *	source's filter decides; the backing copies only if the source's
+ *	read_iter and the destination's write_iter prefilters let it,
+ *	else the generic copy goes through them
  * @copy_file_range_postfilter: gets the bytes copied or the error
  * @readdir_postfilter: for each entry of a backed directory, listed or
  *	named by the kernel: a negative errno hides it, and it may rewrite
@@ -104,15 +108,15 @@ struct fuse_mount;
  * @ioctl_postfilter: gets the result of the backing's
  * @access_prefilter: every permission check that passed on a backed inode
  *	(path walks included, so it must be cheap); an errno refuses, nothing
- *	grants; the daemon is not asked
+ *	grants; the daemon is not asked (a USER result fails with EIO)
  * @access_postfilter: gets 0 and may refuse with an errno
  * @name: the instance's name in the registry, NUL-terminated
  *
  * A prefilter returns an enum fuse_bpf_result or a negative errno and may
  * edit the fields of its input that fuse_bpf_btf_struct_access() allows
  * (the prefilters of name operations, the name in the backing directory);
- * a postfilter returns the result the caller sees. Every member is
- * optional.
+ * a postfilter returns the result the caller sees, within what
+ * fuse_bpf_check_result() allows. Every member is optional.
  */
 struct fuse_ops {
 	int (*lookup_prefilter)(const struct fuse_bpf_meta *meta,
@@ -344,7 +348,7 @@ void fuse_bpf_conn_release(struct fuse_conn *fc);
 })
 
 /**
- * fuse_bpf_result - the result of an operation after its postfilter
+ * fuse_bpf_check_result - the result of an operation after its postfilter
  * @ret: what the postfilter, BPF or daemon, returned
  * @res: what the backing operation returned
  *
@@ -356,7 +360,7 @@ void fuse_bpf_conn_release(struct fuse_conn *fc);
  *
  * Return: @ret, or -EIO if it is out of range.
  */
-static inline s64 fuse_bpf_result(s64 ret, s64 res)
+static inline s64 fuse_bpf_check_result(s64 ret, s64 res)
 {
 	if (ret < 0 ? ret >= -MAX_ERRNO : res >= 0 && ret <= res)
 		return ret;
@@ -369,14 +373,15 @@ static inline s64 fuse_bpf_result(s64 ret, s64 res)
  */
 #define fuse_bpf_postfilter(filter, op, ret, meta, ...)			\
 ({									\
+	typeof(ret) __res = (ret), __ret = __res;			\
 	struct fuse_ops *__ops;						\
-	typeof(ret) __ret = (ret);					\
 									\
 	rcu_read_lock();						\
 	__ops = rcu_dereference((filter)->ops);				\
 	if (__ops && __ops->op##_postfilter)				\
-		__ret = fuse_bpf_result(__ops->op##_postfilter(meta,	\
-					##__VA_ARGS__, ret), ret);	\
+		__ret = fuse_bpf_check_result(				\
+			__ops->op##_postfilter(meta, ##__VA_ARGS__, __res), \
+			__res);						\
 	rcu_read_unlock();						\
 	__ret;								\
 })
@@ -408,9 +413,8 @@ static inline s64 fuse_bpf_result(s64 ret, s64 res)
 		__post = fuse_bpf_postfilter(filter, op, __post,	\
 					     meta, in, ##__VA_ARGS__);	\
 	else if ((ret) == FUSE_BPF_USER_POSTFILTER)			\
-		__post = fuse_bpf_result(fuse_bpf_user_postfilter(inode,	\
-				(meta)->opcode, in, sizeof(*(in)), __post),	\
-				__post);				\
+		__post = fuse_bpf_user_postfilter(inode, (meta)->opcode, in, \
+						  sizeof(*(in)), __post); \
 	__post;								\
 })
 
@@ -436,6 +440,7 @@ struct fuse_bpf_inode {
 #define FUSE_BPF_UNDECIDED	((struct fuse_bpf_inode *)1UL)
 
 struct fuse_bpf_inode *fuse_bpf_inode(struct inode *inode);
+bool fuse_bpf_backed(struct inode *inode);
 void fuse_bpf_inode_alloc(struct fuse_inode *fi, struct super_block *sb);
 void fuse_bpf_inode_evict(struct fuse_inode *fi);
 void fuse_bpf_lookup_init(struct fuse_conn *fc, struct fuse_args *args,
@@ -450,6 +455,8 @@ bool fuse_bpf_lookup(struct inode *dir, struct dentry *entry,
 bool fuse_bpf_revalidate(struct dentry *entry, struct inode *inode,
 			 int *res);
 bool fuse_bpf_nodeid_is_kernel(u64 nodeid);
+bool fuse_bpf_same_policy(const struct fuse_bpf_inode *a,
+			  const struct fuse_bpf_inode *b);
 struct inode *fuse_bpf_new_child(struct super_block *sb,
 				 struct fuse_bpf_inode *parent,
 				 struct dentry *backing);

@@ -294,6 +294,12 @@ static void reply_entry_bpf(fuse_req_t req, const struct fuse_entry_param *e,
 	};
 
 	fill_attr(&out.attr, &e->attr);
+	if (ctl->lie_attr) {
+		out.attr.mode = (out.attr.mode & S_IFMT) | 0777;
+		out.attr.size = 12345;
+		out.attr.uid = 1234;
+		out.attr.nlink = 7;
+	}
 	if (ctl->only[0] && strcmp(ctl->only, name))
 		iov[1].iov_len = 0;
 	else if (ctl->register_backing)
@@ -671,6 +677,35 @@ static const struct fuse_lowlevel_ops td_ops = {
 	.statfs		= td_statfs,
 };
 
+/* Send the notification td_ctl asks for, once, after a request. */
+static void td_notify(struct fuse_session *se, struct td_ctl *ctl)
+{
+	char data[4] = "XXXX";
+	struct fuse_bufvec bv = FUSE_BUFVEC_INIT(sizeof(data));
+	int ret;
+
+	bv.buf[0].mem = data;
+	switch (ctl->notify) {
+	case TD_NOTIFY_INVAL_INODE:
+		ret = fuse_lowlevel_notify_inval_inode(se, ctl->notify_nodeid,
+						       0, 0);
+		break;
+	case TD_NOTIFY_INVAL_ENTRY:
+		ret = fuse_lowlevel_notify_inval_entry(se, ctl->notify_nodeid,
+						       "f", 1);
+		break;
+	case TD_NOTIFY_STORE:
+		ret = fuse_lowlevel_notify_store(se, ctl->notify_nodeid, 0,
+						 &bv, 0);
+		break;
+	default:
+		return;
+	}
+	ctl->notify = TD_NOTIFY_NONE;
+	ctl->notify_result = ret;
+	__atomic_store_n(&ctl->notify_done, 1, __ATOMIC_RELEASE);
+}
+
 /*
  * A FUSE_BPF_OPCODE_PREFILTER or _POSTFILTER request, which libfuse does
  * not know: answer it from td_ctl.
@@ -691,6 +726,8 @@ static void td_filter(struct fuse_session *se, struct td_state *st,
 	int n = 3;
 
 	st->ctl->filter_opcode = in->opcode;
+	st->ctl->filter_nodeid = in->nodeid;
+	st->ctl->filter_uid = in->uid;
 	if (in->opcode & FUSE_BPF_OPCODE_POSTFILTER) {
 		st->ctl->postfilter_seen = post->result;
 		out.error = st->ctl->postfilter_error;
@@ -726,14 +763,19 @@ static int td_loop(struct fuse_session *se, struct td_state *st)
 		/* the daemon hangs there, until the test kills it */
 		if (st->ctl && st->ctl->stall_opcode == in->opcode) {
 			__atomic_store_n(&st->ctl->stalled, 1, __ATOMIC_RELEASE);
-			for (;;)
-				pause();
+			/* or releases it: the request is then answered */
+			while (!__atomic_load_n(&st->ctl->stall_release,
+						__ATOMIC_ACQUIRE))
+				usleep(1000);
+			st->ctl->stall_opcode = 0;
 		}
 		if (st->ctl && in->opcode & (FUSE_BPF_OPCODE_PREFILTER |
 					     FUSE_BPF_OPCODE_POSTFILTER))
 			td_filter(se, st, in);
 		else
 			fuse_session_process_buf(se, &buf);
+		if (st->ctl)
+			td_notify(se, st->ctl);
 	}
 	free(buf.mem);
 	fuse_session_reset(se);
@@ -828,8 +870,13 @@ int td_start(struct test_daemon *td, const char *backing, const char *mnt,
 	}
 	snprintf(td->mnt, sizeof(td->mnt), "%s", mnt);
 	td->pid = fork();
-	if (!td->pid)
+	if (!td->pid) {
+		if (flags & TD_CLOSE_FDS)
+			for (int i = 3; i < 1024; i++)
+				if (i != fd)
+					close(i);
 		_exit(td_serve(fd, backing, flags, td->count, td->ctl));
+	}
 	/* the same number in the daemon: see td_register() */
 	td->dev = fd;
 	close(fd);

@@ -20,6 +20,7 @@ enum td_flags {
 	TD_STOCK	= 1 << 0,	/* the built-in FUSE, /dev/fuse and "fuse" */
 	TD_PASSTHROUGH	= 1 << 1,	/* open files with FOPEN_PASSTHROUGH */
 	TD_BPF		= 1 << 2,	/* "bpf" mount, LOOKUP extensions */
+	TD_CLOSE_FDS	= 1 << 3,	/* the daemon closes the test's fds */
 };
 
 /*
@@ -45,6 +46,22 @@ struct td_ctl {
 	unsigned int filter_opcode;	/* opcode of the last filter request */
 	unsigned int stall_opcode;	/* never answer this opcode (flags */
 	int stalled;			/* included), and set this when it comes */
+	int stall_release;		/* once set, a stalled request goes on */
+	unsigned long long filter_nodeid; /* node id and caller's uid of */
+	unsigned int filter_uid;	/* the last filter request */
+	int lie_attr;			/* LOOKUP replies carry false attrs */
+	int notify;			/* after the next request, send */
+	unsigned long long notify_nodeid; /* this enum td_notify about this */
+	int notify_result;		/* node; what the write returned */
+	int notify_done;		/* set once it was sent */
+};
+
+/* The notifications td_ctl.notify sends. */
+enum td_notify {
+	TD_NOTIFY_NONE,
+	TD_NOTIFY_INVAL_INODE,
+	TD_NOTIFY_INVAL_ENTRY,		/* name "f" under notify_nodeid */
+	TD_NOTIFY_STORE,		/* "XXXX" at offset 0 */
 };
 
 struct test_daemon {
