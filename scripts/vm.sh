@@ -53,6 +53,8 @@ bench)
 	extra=$("$top/scripts/bench-stage.sh" "$out/bench" "$ksrc" "$kver")
 	;;
 check | kselftest)
+	# cred_jar on its own in /proc/slabinfo, for the credential leak test
+	append=slab_nomerge
 	# fault_test fills up an ext4 on a RAM disk
 	extra=$out/stage-ext4
 	rm -rf "$extra"

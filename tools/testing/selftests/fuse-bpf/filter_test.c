@@ -151,6 +151,10 @@ TEST_F(filter, postfilter_changes_result)
 
 	EXPECT_EQ(1, read(fd, self->buf, DATA_SIZE));
 	EXPECT_EQ(self->data[0], self->buf[0]);
+	/* the position moved by what the caller was told */
+	EXPECT_EQ(1, lseek(fd, 0, SEEK_CUR));
+	EXPECT_EQ(1, read(fd, self->buf, DATA_SIZE));
+	EXPECT_EQ(self->data[1], self->buf[0]);
 	EXPECT_EQ(0, td_count(&self->td, FUSE_READ));
 	EXPECT_EQ(0, close(fd));
 }
