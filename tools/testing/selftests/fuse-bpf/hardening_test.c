@@ -903,7 +903,7 @@ TEST_F(hard, acl_clears_sgid_as_on_backing)
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "sg"));
 }
 
-/* M: the active cred_jar objects, flushed first; -1 if not listed. */
+/* M: active objects of cred_jar ("cred"), flushed first; -1 if not listed. */
 static long cred_jar_objects(void)
 {
 	char line[512], name[64];
@@ -918,7 +918,7 @@ static long cred_jar_objects(void)
 		close(fd);
 	}
 	/* SLUB counts the objects of CPU slabs as used: flush them */
-	fd = open("/sys/kernel/slab/cred_jar/shrink", O_WRONLY);
+	fd = open("/sys/kernel/slab/cred/shrink", O_WRONLY);
 	if (fd >= 0) {
 		if (write(fd, "1", 1) < 0)
 			active = -1;
@@ -929,7 +929,7 @@ static long cred_jar_objects(void)
 		return -1;
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "%63s %ld", name, &n) == 2 &&
-		    !strcmp(name, "cred_jar"))
+		    !strcmp(name, "cred"))
 			active = n;
 	fclose(f);
 	return active;
@@ -946,7 +946,7 @@ TEST_F_TIMEOUT(hard, no_cred_leak, 600)
 
 	before = cred_jar_objects();
 	if (before < 0)
-		SKIP(return, "no cred_jar in /proc/slabinfo (merged slabs?)");
+		SKIP(return, "no cred cache in /proc/slabinfo (merged slabs?)");
 	ASSERT_EQ(0, make_dirs(backing, mnt, &bfd));
 	for (i = 0; i < LEAK_DIRS; i++) {
 		snprintf(name, sizeof(name), "d%d", i);
