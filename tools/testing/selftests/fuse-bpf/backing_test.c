@@ -851,14 +851,6 @@ TEST_F(backing, write_by_another_user_clears_suid)
 
 TEST_F(backing, posix_acl)
 {
-	/* user::rw- user:1234:r-- group::r-- mask::r-- other::--- */
-	static const struct {
-		uint32_t version;
-		struct { uint16_t tag, perm; uint32_t id; } e[5];
-	} acl = { 2, {
-		{ 0x01, 6, -1 }, { 0x02, 4, 1234 }, { 0x04, 4, -1 },
-		{ 0x10, 4, -1 }, { 0x20, 0, -1 },
-	} };
 	char path[128], bpath[128], val[128];
 
 	/* let uid 1234 look in the directory */
@@ -868,14 +860,14 @@ TEST_F(backing, posix_acl)
 	td_reset(&self->td);
 	snprintf(path, sizeof(path), "%s/file", self->mnt);
 	snprintf(bpath, sizeof(bpath), "%s/file", self->backing);
-	ASSERT_EQ(0, setxattr(path, "system.posix_acl_access", &acl,
-			      sizeof(acl), 0));
-	EXPECT_EQ(sizeof(acl), getxattr(bpath, "system.posix_acl_access",
+	ASSERT_EQ(0, setxattr(path, "system.posix_acl_access", &test_acl,
+			      sizeof(test_acl), 0));
+	EXPECT_EQ(sizeof(test_acl), getxattr(bpath, "system.posix_acl_access",
 					val, sizeof(val)));
-	EXPECT_EQ(0, memcmp(val, &acl, sizeof(acl)));
-	EXPECT_EQ(sizeof(acl), getxattr(path, "system.posix_acl_access",
+	EXPECT_EQ(0, memcmp(val, &test_acl, sizeof(test_acl)));
+	EXPECT_EQ(sizeof(test_acl), getxattr(path, "system.posix_acl_access",
 					val, sizeof(val)));
-	EXPECT_EQ(0, memcmp(val, &acl, sizeof(acl)));
+	EXPECT_EQ(0, memcmp(val, &test_acl, sizeof(test_acl)));
 	/* the ACL set the mode's group bits to the mask */
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
 	/* the ACL, not the mode's "other" bits, lets uid 1234 read */

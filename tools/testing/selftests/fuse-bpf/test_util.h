@@ -135,6 +135,15 @@ static inline int put_file(int dirfd, const char *name, const char *buf, size_t 
 	return 0;
 }
 
+/* An access ACL, xattr form: user::rw- user:1234:r-- group::r-- mask::r-- */
+static const struct {
+	__u32 version;
+	struct { __u16 tag, perm; __u32 id; } e[5];
+} test_acl = { 2, {
+	{ 0x01, 6, -1 }, { 0x02, 4, 1234 }, { 0x04, 4, -1 },
+	{ 0x10, 4, -1 }, { 0x20, 0, -1 },
+} };
+
 /* Read up to @size bytes of @name in @dirfd: the length read, or -1. */
 static inline ssize_t get_file(int dirfd, const char *name, char *buf, size_t size)
 {
