@@ -486,8 +486,8 @@ out:
  * @op prefilter sees the same arguments, whose names it may rewrite as the
  * first could (the names are checked against both directories' listings
  * afterwards). An errno refuses; the backing, with or without its
- * postfilter, agrees; anything else is -EXDEV, which makes the caller copy
- * (and unlink), so that each filter decides its own part.
+ * postfilter, agrees; anything else is -EXDEV, as between file systems
+ * (mv copies then, each filter deciding its own part).
  */
 #define fuse_bpf_second(fbi, other, op, meta, ...)			\
 ({									\
@@ -513,7 +513,9 @@ out:
  * The source directory's filter decides, then the target directory's, if
  * it has another (fuse_bpf_second()). A rename between a backed and
  * an unbacked directory, or across backing mounts, fails with EXDEV, as
- * between file systems.
+ * between file systems, and so does one of a kernel-found directory into
+ * a directory of another filter. A file renamed into a directory of
+ * another filter takes its filter at the next lookup.
  *
  * Return: false if the operation goes to the daemon.
  */
@@ -552,6 +554,16 @@ bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
 	*res = ret;
 	if (ret < 0)
 		return true;
+	/*
+	 * A kernel-found directory keeps its filter for as long as it lives,
+	 * its children and mounts with it: into another filter's directory,
+	 * it is copied, each filter deciding its part.
+	 */
+	*res = -EXDEV;
+	if (d_is_dir(oldent) &&
+	    fuse_bpf_nodeid_is_kernel(get_node_id(d_inode(oldent))) &&
+	    ofbi->filter != nfbi->filter)
+		goto post;
 	fuse_bpf_meta_init(&nmeta, newdir, FUSE_RENAME2);
 	nret = fuse_bpf_second(ofbi, nfbi, rename, &nmeta, &in, &oldname,
 			       &newname);
@@ -574,6 +586,7 @@ bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
 	if (nret == FUSE_BPF_POSTFILTER)
 		*res = fuse_bpf_postfilter(nfbi->filter, rename, *res, &nmeta,
 					   &in, &oldname, &newname);
+post:
 	*res = fuse_bpf_post(ofbi->filter, rename, ret, olddir, *res, &meta,
 			     &in, &oldname, &newname);
 	return true;
@@ -591,8 +604,8 @@ bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
  * unbacked directory, or of an unbacked inode into a backed directory,
  * fails with EXDEV, as across file systems; a daemon-known node links
  * into an unbacked directory through the daemon. The new name of an inode
- * whose policy is not the directory's is left to a lookup, which finds
- * the inode of the directory's policy.
+ * whose policy is not the directory's is a kernel-only inode of the
+ * directory's policy.
  *
  * Return: false if the operation goes to the daemon.
  */
@@ -603,12 +616,13 @@ bool fuse_bpf_link(struct dentry *entry, struct inode *newdir,
 	struct inode *inode = d_inode(entry);
 	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
 	struct fuse_link_in in = { .oldnodeid = get_node_id(inode) };
+	struct inode *linked = inode;
 	struct fuse_bpf_meta meta, smeta;
 	struct fuse_bpf_name name;
 	const struct cred *old;
 	struct dentry *bd;
 	struct qstr q;
-	int ret, sret;
+	int ret, sret = FUSE_BPF_BACKING;
 
 	if (!nfbi) {
 		/* the daemon cannot link what it does not know */
@@ -646,27 +660,29 @@ bool fuse_bpf_link(struct dentry *entry, struct inode *newdir,
 		*res = d_is_positive(bd) ? -EEXIST :
 		       vfs_link(fbi->path.dentry, mnt_idmap(nfbi->path.mnt),
 				d_inode(nfbi->path.dentry), bd, NULL);
+		/* the new name under another policy is another inode */
+		if (!*res && !fuse_bpf_same_policy(fbi, nfbi)) {
+			linked = fuse_bpf_new_child(newdir->i_sb, nfbi,
+						    dget(bd));
+			*res = PTR_ERR_OR_ZERO(linked);
+		}
 		dput(bd);
 		inode_unlock(d_inode(nfbi->path.dentry));
 	}
 	revert_creds(old);
 	mnt_drop_write(nfbi->path.mnt);
 	if (!*res) {
+		if (linked == inode)
+			ihold(inode);
+		d_instantiate(newent, linked);
+		fuse_invalidate_entry_cache(newent);
 		fuse_bpf_copyattr(inode);
 		fuse_bpf_copyattr(newdir);
-		/* a new name under another policy is another inode */
-		if (fuse_bpf_same_policy(fbi, nfbi)) {
-			ihold(inode);
-			d_instantiate(newent, inode);
-			fuse_invalidate_entry_cache(newent);
-		} else {
-			d_drop(newent);
-		}
 	}
+post:
 	if (sret == FUSE_BPF_POSTFILTER)
 		*res = fuse_bpf_postfilter(fbi->filter, link, *res, &smeta, &in,
 					   &name);
-post:
 	*res = fuse_bpf_post(nfbi->filter, link, ret, newdir, *res, &meta, &in,
 			     &name);
 	return true;

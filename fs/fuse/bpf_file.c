@@ -177,7 +177,9 @@ void fuse_bpf_file_release(struct file *file)
 /*
  * The result a read or write of @iocb returns, after the postfilter. The
  * backing moved the position by @res; a postfilter that reports fewer
- * bytes moves it back, so that the caller goes on from there.
+ * bytes, or an error, moves it back, so that the caller goes on from
+ * where it was told. An append cannot be told less than it wrote: the
+ * rest would be appended again.
  */
 static s64 fuse_bpf_rw_post(struct kiocb *iocb, struct fuse_bpf_filter *f,
 			    int action, const struct fuse_bpf_meta *meta,
@@ -194,8 +196,11 @@ static s64 fuse_bpf_rw_post(struct kiocb *iocb, struct fuse_bpf_filter *f,
 		ret = fuse_bpf_post(f, read_iter, action, inode, res, meta,
 				    (const struct fuse_read_in *)in);
 	}
-	if (ret >= 0 && ret < res)
-		iocb->ki_pos -= res - ret;
+	if (ret >= 0 && ret < res && (iocb->ki_flags & IOCB_APPEND) &&
+	    meta->opcode == FUSE_WRITE)
+		ret = -EIO;
+	if (res > 0 && ret < res)
+		iocb->ki_pos -= res - max_t(s64, ret, 0);
 	return ret;
 }
 
@@ -296,8 +301,8 @@ static ssize_t fuse_bpf_rw_backing(struct kiocb *iocb, struct iov_iter *iter,
 		revert_creds(old_cred);
 		res = fuse_bpf_rw_post(iocb, fbi->filter, action, meta, in,
 				       ret);
-		if (res >= 0 && res < ret)
-			iov_iter_revert(iter, ret - res);
+		if (ret > 0 && res < ret)
+			iov_iter_revert(iter, ret - max_t(ssize_t, res, 0));
 		return res;
 	}
 
@@ -520,10 +525,10 @@ bool fuse_bpf_splice_write(struct pipe_inode_info *pipe, struct file *out,
  *
  * The mapping is the backing file's, so mapped reads and writes reach the
  * backing directly. The read_iter (and, for shared writable mappings,
- * write_iter) prefilter decides first: an errno, or a size shrunk below
- * the mapping's, fails the mmap; "user" leaves a private or read-only
- * mapping to FUSE and the daemon, as for any direct-I/O file, and fails a
- * shared writable one with ENODEV.
+ * write_iter) prefilter decides first: an errno of either fails the mmap;
+ * "user" from either leaves a private or read-only mapping to FUSE and
+ * the daemon, as for any direct-I/O file, and fails a shared writable one
+ * with ENODEV.
  *
  * Return: false if the mapping goes to FUSE.
  */
@@ -535,23 +540,27 @@ bool fuse_bpf_mmap(struct file *file, struct vm_area_struct *vma, int *res)
 		.user_file = file,
 	};
 	struct fuse_bpf_meta meta;
+	bool shared_write = (vma->vm_flags & VM_SHARED) &&
+			    (vma->vm_flags & VM_MAYWRITE);
 	struct fuse_read_in rin = {};
 	struct fuse_write_in win = {};
-	u32 len;
-	int ret;
+	int ret, wret;
 
 	if (!fbi)
 		return false;
 	rin.offset = win.offset = (u64)vma->vm_pgoff << PAGE_SHIFT;
-	len = min_t(unsigned long, vma->vm_end - vma->vm_start, UINT_MAX);
-	rin.size = win.size = len;
+	rin.size = win.size = min_t(unsigned long,
+				    vma->vm_end - vma->vm_start, UINT_MAX);
 	rin.flags = win.flags = file->f_flags;
 	fuse_bpf_meta_init(&meta, inode, FUSE_READ);
 	ret = fuse_bpf_prefilter(fbi, read_iter, &meta, &rin);
-	if (ret >= 0 && (vma->vm_flags & VM_SHARED) &&
-	    (vma->vm_flags & VM_MAYWRITE)) {
+	if (shared_write) {
 		meta.opcode = FUSE_WRITE;
-		ret = fuse_bpf_prefilter(fbi, write_iter, &meta, &win);
+		wret = fuse_bpf_prefilter(fbi, write_iter, &meta, &win);
+		/* a refusal of either refuses; the daemon of either, its */
+		if (ret >= 0 && (wret < 0 || wret == FUSE_BPF_USER ||
+				 wret == FUSE_BPF_USER_PREFILTER))
+			ret = wret;
 	}
 	/*
 	 * FUSE's own mapping of a direct-I/O file, through its page cache;
@@ -559,14 +568,10 @@ bool fuse_bpf_mmap(struct file *file, struct vm_area_struct *vma, int *res)
 	 * a file whose writes, fsync included, are not its own.
 	 */
 	if (ret == FUSE_BPF_USER || ret == FUSE_BPF_USER_PREFILTER) {
-		if (!((vma->vm_flags & VM_SHARED) &&
-		      (vma->vm_flags & VM_MAYWRITE)))
+		if (!shared_write)
 			return false;
 		ret = -ENODEV;
 	}
-	/* a filter that lets less be read or written refuses the mapping */
-	if (ret >= 0 && (rin.size < len || win.size < len))
-		ret = -EACCES;
 	*res = ret;
 	if (ret < 0)
 		return true;
@@ -870,8 +875,8 @@ bool fuse_bpf_copy_file_range(struct file *in, loff_t pos_in,
 	if (!*res) {
 		old_cred = override_creds(fbo->cred);
 		*res = vfs_copy_file_range(ff_in->bpf_backing, pos_in,
-					   ff_out->bpf_backing, pos_out, len,
-					   flags);
+					   ff_out->bpf_backing, pos_out,
+					   c.rin.size, flags);
 		revert_creds(old_cred);
 	}
 	fuse_bpf_copyattr(inode_out);

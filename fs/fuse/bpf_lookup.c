@@ -556,7 +556,7 @@ out:
  * A dentry whose backing entry was removed or replaced underneath is
  * invalid, whatever its entry timeout. The daemon does not know a
  * kernel-only node, so for those the backing decides alone, and the
- * policy: one moved into a directory of another policy is invalid.
+ * filter: a file renamed into a directory of another filter is invalid.
  *
  * Return: false if the daemon revalidates.
  */
@@ -580,13 +580,20 @@ bool fuse_bpf_revalidate(struct dentry *entry, struct inode *inode,
 	if (!fuse_bpf_nodeid_is_kernel(get_node_id(inode)))
 		return false;
 	/*
-	 * Moved into a directory of another policy: looked up again there.
-	 * In an RCU walk the parent may be going; its backing goes after a
-	 * grace period.
+	 * A file renamed into a directory of another filter is looked up
+	 * again there (fuse_bpf_rename() refuses it for directories). A
+	 * rename may be freeing the parent read here: its inode and its
+	 * backing go after a grace period.
 	 */
+	*res = 1;
+	if (S_ISDIR(inode->i_mode))
+		return true;
+	rcu_read_lock();
 	dir = d_inode_rcu(READ_ONCE(entry->d_parent));
 	parent = dir ? READ_ONCE(get_fuse_inode(dir)->bpf) : NULL;
-	*res = parent && parent != FUSE_BPF_UNDECIDED &&
-	       fuse_bpf_same_policy(fbi, parent);
+	if (!parent || parent == FUSE_BPF_UNDECIDED ||
+	    parent->filter != fbi->filter || parent->path.mnt != fbi->path.mnt)
+		*res = 0;
+	rcu_read_unlock();
 	return true;
 }

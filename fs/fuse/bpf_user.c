@@ -71,7 +71,9 @@ int fuse_bpf_user_prefilter(struct inode *inode, u32 opcode, void *in,
  * @result: the result of the backing operation
  *
  * The operation happened: if no verdict comes (the caller was killed or
- * interrupted, the connection is gone), its result stands.
+ * interrupted, the connection is gone or never came up, no memory for
+ * the request), its result stands. So these errnos are not the daemon's
+ * to answer with: EINTR, ENOTCONN, ECONNABORTED, ECONNREFUSED, ENOMEM.
  *
  * Return: @result, or the error of the daemon's reply, which replaces it
  * as fuse_bpf_check_result() allows.
@@ -91,7 +93,14 @@ s64 fuse_bpf_user_postfilter(struct inode *inode, u32 opcode,
 	args.in_args[1].size = sizeof(out);
 	args.in_args[1].value = &out;
 	err = fuse_simple_request(get_fuse_mount(inode), &args);
-	if (!err || err == -EINTR || err == -ENOTCONN || err == -ECONNABORTED)
+	switch (err) {
+	case 0:
+	case -EINTR:
+	case -ENOTCONN:
+	case -ECONNABORTED:
+	case -ECONNREFUSED:
+	case -ENOMEM:
 		return result;
+	}
 	return fuse_bpf_check_result(err, result);
 }

@@ -215,21 +215,21 @@ bool fuse_bpf_get_acl(struct inode *inode, struct dentry *dentry, int type,
  * Setting an access ACL clears the sgid bit of a caller outside the group
  * without CAP_FSETID (posix_acl_update_mode()). The backing decides that
  * with the backing's credentials, so it is decided here, with the
- * caller's, as overlayfs does.
+ * caller's, on the FUSE inode the VFS checked, as overlayfs does.
  */
-static int fuse_bpf_acl_kill_sgid(struct fuse_bpf_inode *fbi,
+static int fuse_bpf_acl_kill_sgid(struct inode *inode,
+				  struct fuse_bpf_inode *fbi,
 				  struct posix_acl *acl, int type)
 {
-	struct mnt_idmap *idmap = mnt_idmap(fbi->path.mnt);
-	struct inode *backing = d_inode(fbi->path.dentry);
 	struct iattr attr = { .ia_valid = ATTR_KILL_SGID };
 
-	if (!acl || type != ACL_TYPE_ACCESS || !(backing->i_mode & S_ISGID) ||
-	    in_group_or_capable(idmap, backing,
-				i_gid_into_vfsgid(idmap, backing)))
+	fuse_bpf_copyattr(inode);
+	if (!acl || type != ACL_TYPE_ACCESS || !(inode->i_mode & S_ISGID) ||
+	    in_group_or_capable(&nop_mnt_idmap, inode,
+				i_gid_into_vfsgid(&nop_mnt_idmap, inode)))
 		return 0;
 	/* what the set_acl to come would refuse, the mode change may not do */
-	if (IS_IMMUTABLE(backing) || IS_APPEND(backing))
+	if (IS_IMMUTABLE(inode) || IS_APPEND(inode))
 		return -EPERM;
 	return fuse_bpf_setattr_backing(fbi, &attr);
 }
@@ -268,7 +268,7 @@ bool fuse_bpf_set_acl(struct dentry *dentry, struct posix_acl *acl, int type,
 	*res = ret;
 	if (ret < 0)
 		return true;
-	*res = fuse_bpf_acl_kill_sgid(fbi, acl, type);
+	*res = fuse_bpf_acl_kill_sgid(inode, fbi, acl, type);
 	if (*res)
 		goto post;
 	idmap = mnt_idmap(fbi->path.mnt);

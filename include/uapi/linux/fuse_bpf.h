@@ -120,7 +120,11 @@ struct fuse_bpf_entry_out {
  * FUSE_BPF_USER_POSTFILTER: the backing operation, then the daemon gets
  *	the op's input struct and a struct fuse_bpf_filter_out holding the
  *	result, with FUSE_BPF_OPCODE_POSTFILTER or'ed into the opcode; an error in
- *	its reply replaces the result.
+ *	its reply replaces the result. The operation happened: if no reply
+ *	comes (the caller is killed or interrupted, the connection goes),
+ *	the result stands, and so it does for a reply of EINTR, ENOTCONN,
+ *	ECONNABORTED, ECONNREFUSED or ENOMEM, which the kernel gives itself
+ *	when no verdict came.
  * A negative errno: the operation fails with it.
  * Without a prefilter, the operation goes to the backing, and to the
  * postfilter if the instance has one for it.

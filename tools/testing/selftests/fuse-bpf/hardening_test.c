@@ -650,6 +650,11 @@ TEST_F(hard, moved_node_takes_the_new_policy)
 	EXPECT_EQ(200, read_once(self->mfd, "pa/l", self->buf, DATA_SIZE));
 	EXPECT_EQ(0, self->filters->bss->read_calls);
 
+	/* a directory keeps its filter: it is copied, not moved */
+	ASSERT_EQ(0, mkdirat(self->bfd, "pa/sub", 0777));
+	EXPECT_EQ(-1, renameat(self->mfd, "pa/sub", self->mfd, "pb/sub"));
+	EXPECT_EQ(EXDEV, errno);
+
 	ASSERT_EQ(0, renameat(self->mfd, "pa/f", self->mfd, "pb/f"));
 	EXPECT_EQ(100, read_once(self->mfd, "pb/f", self->buf, DATA_SIZE));
 	EXPECT_EQ(1, self->filters->bss->read_calls);
@@ -1210,6 +1215,17 @@ TEST_F_TIMEOUT(hard, mmap_of_user_read_file, 120)
 	}
 	munmap(o, sizeof(*o));
 	EXPECT_EQ(0, close(fd));
+	/*
+	 * A shared writable mapping: its reads are the daemon's (its writes
+	 * would be the backing's), and FUSE would write its pages back to a
+	 * file it does not own: refused as by a direct-I/O file.
+	 */
+	fd = openat(self->mfd, "to_user", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, fd, 0));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(0, close(fd));
 	EXPECT_LOG_CLEAN(self->bad0);
 }
 
@@ -1392,8 +1408,8 @@ FIXTURE_TEARDOWN(range)
 }
 
 enum range_op {
-	OP_READ, OP_WRITE, OP_LSEEK, OP_SENDFILE, OP_SPLICE, OP_LISTXATTR,
-	OP_GETXATTR, OP_READLINK, OP_ACL, OP_LOOKUP,
+	OP_READ, OP_WRITE, OP_APPEND, OP_LSEEK, OP_SENDFILE, OP_SPLICE,
+	OP_LISTXATTR, OP_GETXATTR, OP_READLINK, OP_ACL, OP_LOOKUP,
 };
 
 /* Operation @arg->op in "d" (@arg->dir): r[0], e[0] its result. */
@@ -1421,6 +1437,10 @@ static void range_child(struct outcome *o, void *arg)
 		break;
 	case OP_WRITE:
 		fd = openat(a->dir, "w", O_WRONLY | O_CLOEXEC);
+		ret = write(fd, "0123456789", 10);
+		break;
+	case OP_APPEND:
+		fd = openat(a->dir, "w", O_WRONLY | O_APPEND | O_CLOEXEC);
 		ret = write(fd, "0123456789", 10);
 		break;
 	case OP_LSEEK:
@@ -1482,6 +1502,9 @@ static struct outcome *expect_ruled(struct __test_metadata *_metadata,
 	/* splice goes on after a short count: all of it, a byte at a time */
 	if (want == 1 && (op == OP_SENDFILE || op == OP_SPLICE))
 		want = res;
+	/* an append told less than it wrote would append the rest again */
+	if (op == OP_APPEND)
+		want = -1;
 	struct outcome *o = sacrifice(_metadata, range_child, &a, dir, 60);
 
 	if (!o)
@@ -1503,6 +1526,7 @@ static const struct {
 } range_ops[] = {
 	{ "read", OP_READ, 100 },
 	{ "write", OP_WRITE, 10 },
+	{ "append", OP_APPEND, 10 },
 	/* data at 0: the backing says 0, and nothing else is in range */
 	{ "lseek_data", OP_LSEEK, 0 },
 	{ "sendfile_from", OP_SENDFILE, 100 },
