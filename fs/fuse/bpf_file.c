@@ -489,6 +489,10 @@ bool fuse_bpf_splice_read(struct file *in, loff_t *ppos,
  * @res: the result, if this returns true
  *
  * As fuse_bpf_splice_read(), through write_iter when there is a filter.
+ * The FUSE inode is not locked around the backing's splice: the backing
+ * serializes its own writes, and write_iter, which a filtered splice
+ * calls with the pipe locked, takes the FUSE inode's lock after the
+ * pipe's, so it must never be taken before.
  *
  * Return: false if @out is not backed.
  */
@@ -509,11 +513,9 @@ bool fuse_bpf_splice_write(struct pipe_inode_info *pipe, struct file *out,
 		return true;
 	}
 	ctx.cred = fbi->cred;
-	inode_lock(inode);
 	*res = backing_file_splice_write(pipe, fuse_bpf_backing_file(out),
 					 ppos, len, flags, &ctx);
 	fuse_bpf_copyattr(inode);
-	inode_unlock(inode);
 	return true;
 }
 

@@ -121,7 +121,19 @@ TEST(names_beside_stock_fuse)
 	EXPECT_TRUE(is_dir("/sys/module/fuse_bpf/parameters"));
 }
 
-TEST(reload_ten_times)
+/*
+ * Ten loads take long on a debug kernel (BTF, KASAN): a timeout of its
+ * own, and the module loaded again for the next tests if a load failed.
+ */
+FIXTURE(reload) {};
+FIXTURE_SETUP(reload) {}
+FIXTURE_TEARDOWN(reload)
+{
+	if (!loaded())
+		load();
+}
+
+TEST_F_TIMEOUT(reload, ten_times, 600)
 {
 	int i;
 
