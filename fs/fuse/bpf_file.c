@@ -177,9 +177,9 @@ void fuse_bpf_file_release(struct file *file)
 /*
  * The result a read or write of @iocb returns, after the postfilter. The
  * backing moved the position by @res; a postfilter that reports fewer
- * bytes, or an error, moves it back, so that the caller goes on from
- * where it was told. An append cannot be told less than it wrote: the
- * rest would be appended again.
+ * bytes moves it back, so that the caller goes on from where it was told
+ * (after an error, the callers do not take the position). An append
+ * cannot be told less than it wrote: the rest would be appended again.
  */
 static s64 fuse_bpf_rw_post(struct kiocb *iocb, struct fuse_bpf_filter *f,
 			    int action, const struct fuse_bpf_meta *meta,
@@ -199,8 +199,8 @@ static s64 fuse_bpf_rw_post(struct kiocb *iocb, struct fuse_bpf_filter *f,
 	if (ret >= 0 && ret < res && (iocb->ki_flags & IOCB_APPEND) &&
 	    meta->opcode == FUSE_WRITE)
 		ret = -EIO;
-	if (res > 0 && ret < res)
-		iocb->ki_pos -= res - max_t(s64, ret, 0);
+	if (ret >= 0 && ret < res)
+		iocb->ki_pos -= res - ret;
 	return ret;
 }
 
@@ -301,8 +301,8 @@ static ssize_t fuse_bpf_rw_backing(struct kiocb *iocb, struct iov_iter *iter,
 		revert_creds(old_cred);
 		res = fuse_bpf_rw_post(iocb, fbi->filter, action, meta, in,
 				       ret);
-		if (ret > 0 && res < ret)
-			iov_iter_revert(iter, ret - max_t(ssize_t, res, 0));
+		if (res >= 0 && res < ret)
+			iov_iter_revert(iter, ret - res);
 		return res;
 	}
 
