@@ -488,13 +488,14 @@ bool fuse_bpf_splice_read(struct file *in, loff_t *ppos,
  * @flags: SPLICE_F_*
  * @res: the result, if this returns true
  *
- * As fuse_bpf_splice_read(), through write_iter when there is a filter.
- * The FUSE inode is not locked around the backing's splice: the backing
- * serializes its own writes, and write_iter, which a filtered splice
- * calls with the pipe locked, takes the FUSE inode's lock after the
- * pipe's, so it must never be taken before.
+ * From the pipe to the backing file (backing_file_splice_write()), under
+ * the FUSE inode's lock, which is taken before the backing's freeze
+ * protection and the pipe's, as setattr takes it before the backing's.
+ * The write filters decide as for write(2); what they send to the daemon
+ * is FUSE's own splice, through write_iter. Pipe buffers the backing took
+ * are gone, so a postfilter cannot report fewer bytes than it wrote (EIO).
  *
- * Return: false if @out is not backed.
+ * Return: false if @out is not backed or the daemon writes.
  */
 bool fuse_bpf_splice_write(struct pipe_inode_info *pipe, struct file *out,
 			   loff_t *ppos, size_t len, unsigned int flags,
@@ -505,17 +506,39 @@ bool fuse_bpf_splice_write(struct pipe_inode_info *pipe, struct file *out,
 	struct backing_file_ctx ctx = {
 		.user_file = out,
 	};
+	struct fuse_write_in in = {
+		.fh = ((struct fuse_file *)out->private_data)->fh,
+		.offset = *ppos, .size = min_t(size_t, len, UINT_MAX),
+		.flags = out->f_flags,
+	};
+	struct fuse_bpf_meta meta;
+	s64 post;
+	int ret;
 
 	if (!fbi)
 		return false;
-	if (fbi->filter) {
-		*res = iter_file_splice_write(pipe, out, ppos, len, flags);
+	fuse_bpf_meta_init(&meta, inode, FUSE_WRITE);
+	ret = fuse_bpf_pre(fbi, write_iter, inode, &meta, &in);
+	if (ret == FUSE_BPF_USER)
+		return false;
+	*res = ret;
+	if (ret < 0)
 		return true;
-	}
 	ctx.cred = fbi->cred;
-	*res = backing_file_splice_write(pipe, fuse_bpf_backing_file(out),
-					 ppos, len, flags, &ctx);
+	inode_lock(inode);
+	*res = 0;
+	if (!IS_NOSEC(d_inode(fbi->path.dentry)))
+		*res = file_remove_privs(out);
+	if (!*res)
+		*res = backing_file_splice_write(pipe,
+						 fuse_bpf_backing_file(out),
+						 ppos, min_t(size_t, len, in.size),
+						 flags, &ctx);
 	fuse_bpf_copyattr(inode);
+	inode_unlock(inode);
+	post = fuse_bpf_post(fbi->filter, write_iter, ret, inode, (s64)*res,
+			     &meta, &in);
+	*res = post >= 0 && post < *res ? -EIO : post;
 	return true;
 }
 
