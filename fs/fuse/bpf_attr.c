@@ -68,9 +68,9 @@ void fuse_bpf_copyattr(struct inode *inode)
  */
 void fuse_bpf_attr_keep(struct inode *inode, struct fuse_attr *attr)
 {
-	struct fuse_bpf_inode *fbi = READ_ONCE(get_fuse_inode(inode)->bpf);
+	struct fuse_bpf_inode *fbi = fuse_bpf_backed(inode);
 
-	if (!fbi || fbi == FUSE_BPF_UNDECIDED)
+	if (!fbi)
 		return;
 	fuse_bpf_copyattr_locked(inode, d_inode(fbi->path.dentry));
 	attr->size = i_size_read(inode);

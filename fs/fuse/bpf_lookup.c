@@ -24,16 +24,16 @@ bool fuse_bpf_nodeid_is_kernel(u64 nodeid)
 }
 
 /**
- * fuse_bpf_backed - whether @inode is backed, without deciding it
+ * fuse_bpf_backed - the backing of @inode, without deciding an undecided one
  * @inode: a FUSE inode
  *
- * Return: true if a backing is attached to @inode.
+ * Return: the backing attached to @inode, or NULL.
  */
-bool fuse_bpf_backed(struct inode *inode)
+struct fuse_bpf_inode *fuse_bpf_backed(struct inode *inode)
 {
 	struct fuse_bpf_inode *fbi = READ_ONCE(get_fuse_inode(inode)->bpf);
 
-	return fbi && fbi != FUSE_BPF_UNDECIDED;
+	return fbi == FUSE_BPF_UNDECIDED ? NULL : fbi;
 }
 
 /**
@@ -569,8 +569,8 @@ bool fuse_bpf_revalidate(struct dentry *entry, struct inode *inode,
 
 	if (!get_fuse_conn(inode)->bpf)
 		return false;
-	fbi = READ_ONCE(get_fuse_inode(inode)->bpf);
-	if (!fbi || fbi == FUSE_BPF_UNDECIDED)
+	fbi = fuse_bpf_backed(inode);
+	if (!fbi)
 		return false;
 	backing = fbi->path.dentry;
 	if (d_unhashed(backing) || d_is_negative(backing)) {
@@ -590,9 +590,9 @@ bool fuse_bpf_revalidate(struct dentry *entry, struct inode *inode,
 		return true;
 	rcu_read_lock();
 	dir = d_inode_rcu(READ_ONCE(entry->d_parent));
-	parent = dir ? READ_ONCE(get_fuse_inode(dir)->bpf) : NULL;
-	if (!parent || parent == FUSE_BPF_UNDECIDED ||
-	    parent->filter != fbi->filter || parent->path.mnt != fbi->path.mnt)
+	parent = dir ? fuse_bpf_backed(dir) : NULL;
+	if (!parent || parent->filter != fbi->filter ||
+	    parent->path.mnt != fbi->path.mnt)
 		*res = 0;
 	rcu_read_unlock();
 	return true;

@@ -440,7 +440,7 @@ struct fuse_bpf_inode {
 #define FUSE_BPF_UNDECIDED	((struct fuse_bpf_inode *)1UL)
 
 struct fuse_bpf_inode *fuse_bpf_inode(struct inode *inode);
-bool fuse_bpf_backed(struct inode *inode);
+struct fuse_bpf_inode *fuse_bpf_backed(struct inode *inode);
 void fuse_bpf_inode_alloc(struct fuse_inode *fi, struct super_block *sb);
 void fuse_bpf_inode_evict(struct fuse_inode *fi);
 void fuse_bpf_lookup_init(struct fuse_conn *fc, struct fuse_args *args,

@@ -548,6 +548,18 @@ FIXTURE(hard) {
 	char buf[DATA_SIZE];
 };
 
+/* The hostile filters, attached and registered for @td's mount. */
+static struct hostile *load_hostile(const struct test_daemon *td)
+{
+	struct hostile *h = hostile__open_and_load();
+
+	if (h && (hostile__attach(h) || td_register_skel(td, h->skeleton))) {
+		hostile__destroy(h);
+		h = NULL;
+	}
+	return h;
+}
+
 FIXTURE_SETUP(hard)
 {
 	self->bad0 = bad_log_lines();
@@ -555,10 +567,8 @@ FIXTURE_SETUP(hard)
 	fill(self->data, DATA_SIZE, 9);
 	ASSERT_EQ(0, mount_dirs(&self->td, self->backing, self->mnt, TD_BPF,
 				&self->mfd));
-	self->hostile = hostile__open_and_load();
+	self->hostile = load_hostile(&self->td);
 	ASSERT_NE(NULL, self->hostile);
-	ASSERT_EQ(0, hostile__attach(self->hostile));
-	ASSERT_EQ(0, td_register_skel(&self->td, self->hostile->skeleton));
 	self->filters = filters__open_and_load();
 	ASSERT_NE(NULL, self->filters);
 	ASSERT_EQ(0, filters__attach(self->filters));
@@ -1388,10 +1398,8 @@ FIXTURE_SETUP(range)
 			      0));
 	ASSERT_EQ(0, mount_dirs(&self->td, self->backing, self->mnt, TD_BPF,
 				&self->mfd));
-	self->hostile = hostile__open_and_load();
+	self->hostile = load_hostile(&self->td);
 	ASSERT_NE(NULL, self->hostile);
-	ASSERT_EQ(0, hostile__attach(self->hostile));
-	ASSERT_EQ(0, td_register_skel(&self->td, self->hostile->skeleton));
 	ASSERT_EQ(0, look_up(&self->td, self->mfd, "d", variant->ops));
 	self->dir = openat(self->mfd, "d", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_LE(0, self->dir);
