@@ -5,7 +5,8 @@
 #   make check    build and run the kselftests and the POSIX suites in a
 #                 QEMU guest (as root); KERNEL=debug boots a
 #                 KASAN/lockdep/kmemleak kernel
-#   make check-kselftest  the kselftests only (a few minutes)
+#   make check-kselftest  the kselftests only (a few minutes); TESTS="a_test
+#                 b_test" runs only those
 #   make check-posix      nfstest_posix and nfstest_lock only: on tmpfs and
 #                 on fuse-bpf, compared
 #   make demo     boot the guest and show fuse-bpf at work (as root)

@@ -80,5 +80,6 @@ fi
 timeout=3600
 [ "$mode" != bench ] || timeout=14400
 INROOT_BIND="${binds[*]}" exec "$top/scripts/inroot.sh" "$root" \
-	VM_TIMEOUT="${VM_TIMEOUT:-$timeout}" KERNEL="$kernel" "${bench[@]}" \
+	VM_TIMEOUT="${VM_TIMEOUT:-$timeout}" KERNEL="$kernel" TESTS="${TESTS:-}" \
+	"${bench[@]}" \
 	/src/scripts/vm.sh "$mode" "$ksrc" "$kdir"

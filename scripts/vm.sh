@@ -42,7 +42,7 @@ ksft=$("$top/scripts/ksrc.sh" "$ksrc" "$out/ksrc")/tools/testing/selftests
 rm -rf "$out/tests"
 make -s -C "$top/tools/testing/selftests/fuse-bpf" KSFT="$ksft" \
 	KO="$out/module/fs/fuse/fuse_bpf.ko" VMLINUX="$kdir/vmlinux" \
-	OUTPUT="$out/tests" install
+	OUTPUT="$out/tests" ${TESTS:+TESTS="$TESTS"} install
 mem=2G
 append=
 extra=
@@ -56,9 +56,9 @@ check | kselftest)
 	# cred_jar on its own in /proc/slabinfo, for the credential leak test
 	append=slab_nomerge
 	# fault_test fills up an ext4 on a RAM disk
-	extra=$out/stage-ext4
+	extra=$out/stage-fs
 	rm -rf "$extra"
-	"$top/scripts/stage-ext4.sh" "$extra" "$kver"
+	"$top/scripts/stage-fs.sh" "$extra" "$kver"
 	;;
 esac
 EXTRA=$extra WITH_NFSTEST=$([ "$mode" = check ] || [ "$mode" = posix ] && echo 1 || true) \

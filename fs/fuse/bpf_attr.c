@@ -19,10 +19,70 @@
  */
 #define FUSE_BPF_INODE_FLAGS	(S_APPEND | S_IMMUTABLE | S_SYNC)
 
-/* Copy @backing's attributes and flags to @inode, under fi->lock. */
-static void fuse_bpf_copyattr_locked(struct inode *inode,
-				     const struct inode *backing)
+/*
+ * Inode numbers: the first backing device of a connection keeps its own;
+ * each further one, up to FUSE_BPF_INO_SPACES - 1 of them, puts its index
+ * in bits 56..62, as overlayfs's xino does, so that the (st_dev, st_ino)
+ * of backed inodes are unique in the mount and above the numbers of
+ * daemons that serve nodes of their own. A number that does not fit, or
+ * a device beyond those, keeps its own.
+ */
+#define FUSE_BPF_INO_SPACES	128
+#define FUSE_BPF_INO_SHIFT	56
+
+/**
+ * fuse_bpf_ino_space - the inode-number space of a backing device
+ * @fc: the connection
+ * @dev: the device of the backing's super block
+ *
+ * Takes a free slot for a new device, lock-free: devices are only
+ * compared, and a slot stays taken for the life of the connection.
+ *
+ * Return: the bits fuse_bpf_ino() adds to its inode numbers.
+ */
+u64 fuse_bpf_ino_space(struct fuse_conn *fc, dev_t dev)
 {
+	dev_t *spaces = READ_ONCE(fc->bpf_ino_spaces), *old, d;
+	u64 i;
+
+	if (!spaces) {
+		spaces = kcalloc(FUSE_BPF_INO_SPACES, sizeof(*spaces),
+				 GFP_KERNEL);
+		if (!spaces)
+			return 0;
+		old = cmpxchg(&fc->bpf_ino_spaces, NULL, spaces);
+		if (old) {
+			kfree(spaces);
+			spaces = old;
+		}
+	}
+	for (i = 0; i < FUSE_BPF_INO_SPACES; i++) {
+		d = READ_ONCE(spaces[i]);
+		if (!d)
+			d = cmpxchg(&spaces[i], 0, dev) ?: dev;
+		if (d == dev)
+			return i << FUSE_BPF_INO_SHIFT;
+	}
+	return 0;
+}
+
+/**
+ * fuse_bpf_ino - a backing inode number in its space
+ * @space: fuse_bpf_ino_space() of the backing's device
+ * @ino: the number on the backing
+ *
+ * Return: the number stat, readdir and the FUSE inode report.
+ */
+u64 fuse_bpf_ino(u64 space, u64 ino)
+{
+	return ino >> FUSE_BPF_INO_SHIFT ? ino : space | ino;
+}
+
+/* Copy the backing's attributes and flags to @inode, under fi->lock. */
+static void fuse_bpf_copyattr_locked(struct inode *inode,
+				     const struct fuse_bpf_inode *fbi)
+{
+	const struct inode *backing = d_inode(fbi->path.dentry);
 	struct fuse_inode *fi = get_fuse_inode(inode);
 
 	lockdep_assert_held(&fi->lock);
@@ -36,7 +96,9 @@ static void fuse_bpf_copyattr_locked(struct inode *inode,
 	inode_set_atime_to_ts(inode, inode_get_atime(backing));
 	inode_set_mtime_to_ts(inode, inode_get_mtime(backing));
 	inode_set_ctime_to_ts(inode, inode_get_ctime(backing));
-	fi->orig_ino = backing->i_ino;
+	/* what stat reports: /proc/locks and fdinfo name it so too */
+	inode->i_ino = fuse_bpf_ino(fbi->ino_space, backing->i_ino);
+	fi->orig_ino = inode->i_ino;
 	fi->orig_i_mode = backing->i_mode;
 	inode_set_flags(inode, backing->i_flags & FUSE_BPF_INODE_FLAGS,
 			FUSE_BPF_INODE_FLAGS);
@@ -52,7 +114,7 @@ void fuse_bpf_copyattr(struct inode *inode)
 	struct fuse_bpf_inode *fbi = READ_ONCE(fi->bpf);
 
 	spin_lock(&fi->lock);
-	fuse_bpf_copyattr_locked(inode, d_inode(fbi->path.dentry));
+	fuse_bpf_copyattr_locked(inode, fbi);
 	spin_unlock(&fi->lock);
 }
 
@@ -72,7 +134,7 @@ void fuse_bpf_attr_keep(struct inode *inode, struct fuse_attr *attr)
 
 	if (!fbi)
 		return;
-	fuse_bpf_copyattr_locked(inode, d_inode(fbi->path.dentry));
+	fuse_bpf_copyattr_locked(inode, fbi);
 	attr->size = i_size_read(inode);
 }
 
@@ -136,8 +198,10 @@ bool fuse_bpf_getattr(struct inode *inode, struct kstat *stat,
 		*res = vfs_getattr(&fbi->path, &st, request_mask, flags);
 	revert_creds(old_cred);
 	fuse_bpf_copyattr(inode);
-	if (!*res)
+	if (!*res) {
+		st.ino = fuse_bpf_ino(fbi->ino_space, st.ino);
 		fuse_bpf_fill_attr(&out.attr, &st);
+	}
 	*res = fuse_bpf_post(fbi->filter, getattr, ret, inode, *res, &meta, &in,
 			     &out);
 	if (!*res && stat) {

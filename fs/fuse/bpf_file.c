@@ -14,6 +14,7 @@
 #include <linux/backing-file.h>
 #include <linux/cred.h>
 #include <linux/file.h>
+#include <linux/poll.h>
 #include <linux/splice.h>
 #include <linux/uio.h>
 
@@ -41,13 +42,14 @@ static struct kmem_cache *fuse_bpf_aio_cachep;
 static struct workqueue_struct *fuse_bpf_wq;
 
 /*
- * FUSE's file operations without poll, for backed files whose backing
- * has none: their readiness is the backing's, always ready. A ->poll makes
- * io_uring arm a poll for a write it cannot issue without blocking
- * (buffered, no FOP_BUFFER_WASYNC), find it ready at once and retry it
- * without blocking again, over and over, before punting it to a worker.
+ * FUSE's file operations for backed files: poll and remap_file_range are
+ * the backing's. [0] has no poll, for backings that have none: their
+ * readiness is the backing's, always ready. A ->poll makes io_uring arm a
+ * poll for a write it cannot issue without blocking (buffered, no
+ * FOP_BUFFER_WASYNC), find it ready at once and retry it without blocking
+ * again, over and over, before punting it to a worker.
  */
-static struct file_operations fuse_bpf_file_operations __ro_after_init;
+static struct file_operations fuse_bpf_file_operations[2] __ro_after_init;
 
 #define FUSE_BPF_IOCB_MASK \
 	(IOCB_NOWAIT | IOCB_HIPRI | IOCB_DSYNC | IOCB_SYNC | IOCB_APPEND)
@@ -57,9 +59,31 @@ static rwf_t fuse_bpf_rwf(int ki_flags)
 	return (__force rwf_t)(ki_flags & FUSE_BPF_IOCB_MASK);
 }
 
+/* What fcntl(F_SETFL) may change on an open file, as fs/fcntl.c's SETFL_MASK */
+#define FUSE_BPF_SETFL_MASK (O_APPEND | O_NONBLOCK | O_NDELAY | O_DIRECT | \
+			     O_NOATIME)
+
+/*
+ * The backing file of a backed file, with the flags F_SETFL changed on
+ * @file since: the backing's own I/O (its kiocbs, its O_APPEND) follows
+ * them. O_DIRECT reaches a backing that can do it; read_iter and
+ * write_iter refuse it on one that cannot.
+ */
 static struct file *fuse_bpf_backing_file(struct file *file)
 {
-	return ((struct fuse_file *)file->private_data)->bpf_backing;
+	struct file *backing = ((struct fuse_file *)file->private_data)->bpf_backing;
+	unsigned int flags = READ_ONCE(file->f_flags) & FUSE_BPF_SETFL_MASK;
+
+	if (!(backing->f_mode & FMODE_CAN_ODIRECT))
+		flags &= ~O_DIRECT;
+	if ((READ_ONCE(backing->f_flags) & FUSE_BPF_SETFL_MASK) != flags) {
+		spin_lock(&backing->f_lock);
+		backing->f_flags = (backing->f_flags & ~FUSE_BPF_SETFL_MASK) |
+				   flags;
+		backing->f_iocb_flags = iocb_flags(backing);
+		spin_unlock(&backing->f_lock);
+	}
+	return backing;
 }
 
 /**
@@ -122,8 +146,7 @@ bool fuse_bpf_open(struct inode *inode, struct file *file, int *res)
 		if (!fbi->filter)
 			file->f_mode |= backing->f_mode & FMODE_NOWAIT;
 		/* same owner: the module reference of the open covers it */
-		if (!file_can_poll(backing))
-			file->f_op = &fuse_bpf_file_operations;
+		file->f_op = &fuse_bpf_file_operations[file_can_poll(backing)];
 	}
 
 	*res = fuse_bpf_post(fbi->filter, open, ret, inode, *res, &meta, &in);
@@ -683,6 +706,59 @@ bool fuse_bpf_fsync(struct file *file, loff_t start, loff_t end,
 }
 
 /**
+ * fuse_bpf_sync_fs - sync the backing file systems of a fuse-bpf mount
+ * @sb: the FUSE super block, its s_umount held
+ *
+ * syncfs(2) of a fuse-bpf mount syncs each file system that backs one of
+ * its inodes, once, as overlayfs syncs its upper layer. Backings stack
+ * only on file systems of a lower s_stack_depth, which is the lockdep
+ * subclass of their s_umount here.
+ *
+ * Return: the first error, or 0.
+ */
+int fuse_bpf_sync_fs(struct super_block *sb)
+{
+	struct inode *inode, *prev = NULL;
+	struct fuse_bpf_inode *fbi;
+	struct super_block *bsb;
+	DEFINE_XARRAY(done);
+	int err = 0, ret;
+
+	if (!get_fuse_conn_super(sb)->bpf)
+		return 0;
+	spin_lock(&sb->s_inode_list_lock);
+	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
+		spin_lock(&inode->i_lock);
+		/* not being evicted: its backing stays */
+		fbi = fuse_bpf_backed(inode);
+		if ((inode->i_state & (I_FREEING | I_WILL_FREE | I_NEW)) ||
+		    !fbi || xa_load(&done, (unsigned long)fbi->path.mnt->mnt_sb)) {
+			spin_unlock(&inode->i_lock);
+			continue;
+		}
+		bsb = fbi->path.mnt->mnt_sb;
+		__iget(inode);
+		spin_unlock(&inode->i_lock);
+		spin_unlock(&sb->s_inode_list_lock);
+		iput(prev);
+		prev = inode;
+
+		/* without memory, a backing may be synced twice */
+		xa_store(&done, (unsigned long)bsb, xa_mk_value(1), GFP_KERNEL);
+		down_read_nested(&bsb->s_umount, bsb->s_stack_depth);
+		ret = sync_filesystem(bsb);
+		up_read(&bsb->s_umount);
+		err = err ?: ret;
+		cond_resched();
+		spin_lock(&sb->s_inode_list_lock);
+	}
+	spin_unlock(&sb->s_inode_list_lock);
+	iput(prev);
+	xa_destroy(&done);
+	return err;
+}
+
+/**
  * fuse_bpf_fallocate - fallocate on a backed file
  * @file: the file
  * @mode: FALLOC_FL_*
@@ -899,8 +975,8 @@ bool fuse_bpf_copy_file_range(struct file *in, loff_t pos_in,
 	*res = file_remove_privs(out);
 	if (!*res) {
 		old_cred = override_creds(fbo->cred);
-		*res = vfs_copy_file_range(ff_in->bpf_backing, pos_in,
-					   ff_out->bpf_backing, pos_out,
+		*res = vfs_copy_file_range(fuse_bpf_backing_file(in), pos_in,
+					   fuse_bpf_backing_file(out), pos_out,
 					   c.rin.size, flags);
 		revert_creds(old_cred);
 	}
@@ -910,6 +986,72 @@ bool fuse_bpf_copy_file_range(struct file *in, loff_t pos_in,
 	*res = fuse_bpf_post(fbi->filter, copy_file_range, ret, inode_in,
 			     (s64)*res, &meta, &arg);
 	return true;
+}
+
+/**
+ * fuse_bpf_remap_file_range - clone or dedupe a range of a backed file
+ * @in: the source, a backed file
+ * @pos_in: where in @in
+ * @out: the destination, a FUSE file of the same mount
+ * @pos_out: where in @out
+ * @len: how much, 0 for up to the end of @in
+ * @remap_flags: REMAP_FILE_*
+ *
+ * FICLONE, FICLONERANGE and FIDEDUPERANGE between backed files are the
+ * backing file system's, with the credentials of the destination's
+ * backing: -EXDEV between two of them. The filters see a copy: the
+ * source's read filter and the destination's write filter must both let
+ * it go to the backing as it is (their postfilters see the result).
+ * Anything else, or a destination that is not backed, is -EOPNOTSUPP, as
+ * on FUSE, which has no remap request; cp --reflink=auto then copies,
+ * through the filters.
+ *
+ * Return: the bytes remapped or a negative errno.
+ */
+static loff_t fuse_bpf_remap_file_range(struct file *in, loff_t pos_in,
+					struct file *out, loff_t pos_out,
+					loff_t len, unsigned int remap_flags)
+{
+	struct inode *inode_out = file_inode(out);
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(file_inode(in));
+	struct fuse_bpf_inode *fbo = fuse_bpf_inode(inode_out);
+	bool dedup = remap_flags & REMAP_FILE_DEDUP;
+	const struct cred *old_cred;
+	struct fuse_bpf_copy c;
+	loff_t ret;
+
+	if (remap_flags & ~(REMAP_FILE_DEDUP | REMAP_FILE_ADVISORY))
+		return -EINVAL;
+	if (!fbi || !fbo ||
+	    !fuse_bpf_copy_sides(&c, in, fbi, pos_in, out, fbo, pos_out, len))
+		return -EOPNOTSUPP;
+	inode_lock(inode_out);
+	/* a clone writes @out: the caller decides what privileges go */
+	ret = dedup ? 0 : file_remove_privs(out);
+	if (!ret) {
+		old_cred = override_creds(fbo->cred);
+		if (dedup)
+			ret = vfs_dedupe_file_range_one(fuse_bpf_backing_file(in),
+							pos_in,
+							fuse_bpf_backing_file(out),
+							pos_out, len,
+							remap_flags);
+		else
+			ret = vfs_clone_file_range(fuse_bpf_backing_file(in),
+						   pos_in,
+						   fuse_bpf_backing_file(out),
+						   pos_out, len, remap_flags);
+		revert_creds(old_cred);
+	}
+	fuse_bpf_copyattr(inode_out);
+	inode_unlock(inode_out);
+	return fuse_bpf_copy_post(&c, fbi, fbo, ret);
+}
+
+/* The readiness of a backed file is its backing's. */
+static __poll_t fuse_bpf_poll(struct file *file, poll_table *wait)
+{
+	return vfs_poll(fuse_bpf_backing_file(file), wait);
 }
 
 /**
@@ -929,8 +1071,11 @@ bool fuse_bpf_local_locks(struct inode *inode)
 
 int fuse_bpf_file_init(void)
 {
-	fuse_bpf_file_operations = fuse_file_operations;
-	fuse_bpf_file_operations.poll = NULL;
+	fuse_bpf_file_operations[0] = fuse_file_operations;
+	fuse_bpf_file_operations[0].poll = NULL;
+	fuse_bpf_file_operations[0].remap_file_range = fuse_bpf_remap_file_range;
+	fuse_bpf_file_operations[1] = fuse_bpf_file_operations[0];
+	fuse_bpf_file_operations[1].poll = fuse_bpf_poll;
 	fuse_bpf_aio_cachep = KMEM_CACHE(fuse_bpf_aio, SLAB_HWCACHE_ALIGN);
 	if (!fuse_bpf_aio_cachep)
 		return -ENOMEM;

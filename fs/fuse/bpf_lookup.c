@@ -327,6 +327,7 @@ int fuse_bpf_lookup_attach(struct inode *inode, struct inode *dir,
 		kfree(fbi);
 		return err;
 	}
+	fbi->ino_space = fuse_bpf_ino_space(fc, fbi->path.dentry->d_sb->s_dev);
 	err = fuse_bpf_check_type(outarg->attr.mode, fbi->path.dentry) ?:
 	      fuse_bpf_entry_filter(fc, ext, parent, fbi);
 	if (err ||
@@ -441,6 +442,8 @@ struct inode *fuse_bpf_new_child(struct super_block *sb,
 	fbi->path.dentry = backing;
 	fbi->cred = get_cred(parent->cred);
 	fbi->filter = fuse_bpf_filter_dup(parent->filter);
+	/* a lookup in the backing directory stays on its file system */
+	fbi->ino_space = parent->ino_space;
 	return fuse_bpf_iget(sb, fbi);
 }
 

@@ -208,7 +208,8 @@ long fuse_bpf_dev_ioctl(struct fuse_dev *fud, unsigned int cmd,
 }
 
 /**
- * fuse_bpf_conn_release - a connection goes: its registrations with it
+ * fuse_bpf_conn_release - a connection goes: its registrations and
+ * inode-number spaces with it
  * @fc: the connection, which nothing uses any more
  */
 void fuse_bpf_conn_release(struct fuse_conn *fc)
@@ -224,6 +225,7 @@ void fuse_bpf_conn_release(struct fuse_conn *fc)
 			fuse_bpf_filter_clear(filter);
 	}
 	mutex_unlock(&fuse_bpf_filters_lock);
+	kfree(fc->bpf_ino_spaces);
 }
 
 /*

@@ -124,7 +124,10 @@ struct fuse_bpf_readdir {
 	int err;
 };
 
-/* Pass on the entries the filter shows, under the names it gives them. */
+/*
+ * Pass on the entries the filter shows, under the names it gives them,
+ * with the inode numbers stat reports.
+ */
 static bool fuse_bpf_filldir(struct dir_context *ctx, const char *name,
 			     int namelen, loff_t offset, u64 ino,
 			     unsigned int d_type)
@@ -135,7 +138,8 @@ static bool fuse_bpf_filldir(struct dir_context *ctx, const char *name,
 	struct fuse_bpf_name n;
 	int err;
 
-	if (is_dot_dotdot(name, namelen))
+	ino = fuse_bpf_ino(rd->fbi->ino_space, ino);
+	if (!rd->fbi->filter || is_dot_dotdot(name, namelen))
 		return rd->caller->actor(rd->caller, name, namelen, offset, ino,
 					 d_type);
 	/* a name no filter can be asked about is not shown */
@@ -156,9 +160,9 @@ static bool fuse_bpf_filldir(struct dir_context *ctx, const char *name,
  * @ctx: where the entries go
  * @res: the result, if this returns true
  *
- * The entries are the backing directory's, with its inode numbers, which
- * are what stat reports for backed inodes, less those the readdir
- * postfilter hides, under the names it gives them.
+ * The entries are the backing directory's, with its inode numbers in the
+ * space of its device (fuse_bpf_ino()), as stat reports them, less those
+ * the readdir postfilter hides, under the names it gives them.
  *
  * Return: false if @file was not opened by fuse_bpf_opendir().
  */
@@ -196,7 +200,7 @@ bool fuse_bpf_readdir(struct file *file, struct dir_context *ctx, int *res)
 			return true;
 		}
 	}
-	if (fbi->filter) {
+	if (fbi->filter || fbi->ino_space) {
 		*res = iterate_dir(ff->bpf_backing, &rd.ctx) ?: rd.err;
 		ctx->pos = rd.ctx.pos;
 	} else {

@@ -168,7 +168,7 @@ static const char *fuse_bpf_acl_name(int type)
 /**
  * fuse_bpf_get_acl - a POSIX ACL of a backed inode
  * @inode: the inode
- * @dentry: its dentry
+ * @dentry: its dentry, or NULL for the backing inode's cached ACL
  * @type: ACL_TYPE_ACCESS or ACL_TYPE_DEFAULT
  * @res: the ACL, NULL or an ERR_PTR(), if this returns true
  *
@@ -196,7 +196,11 @@ bool fuse_bpf_get_acl(struct inode *inode, struct dentry *dentry, int type,
 	if (ret < 0)
 		return true;
 	old_cred = override_creds(fbi->cred);
-	*res = vfs_get_acl(mnt_idmap(fbi->path.mnt), fbi->path.dentry, name);
+	if (dentry)
+		*res = vfs_get_acl(mnt_idmap(fbi->path.mnt), fbi->path.dentry,
+				   name);
+	else
+		*res = get_inode_acl(d_inode(fbi->path.dentry), type);
 	revert_creds(old_cred);
 	ret = fuse_bpf_post(fbi->filter, getxattr, ret, inode,
 			    (int)PTR_ERR_OR_ZERO(*res), &meta, &in, &n);
@@ -209,6 +213,31 @@ bool fuse_bpf_get_acl(struct inode *inode, struct dentry *dentry, int type,
 	if (*res == ERR_PTR(-ENODATA))
 		*res = NULL;
 	return true;
+}
+
+/**
+ * fuse_bpf_get_inode_acl - the POSIX ACL of a backed inode, for the VFS
+ * @inode: the inode
+ * @type: ACL_TYPE_ACCESS or ACL_TYPE_DEFAULT
+ * @rcu: whether the caller walks under RCU
+ * @res: the ACL, NULL or an ERR_PTR(), if this returns true
+ *
+ * File systems stacked on FUSE and nfsd read ACLs with get_inode_acl():
+ * they get the backing's, through the getxattr filter as for getfacl. The
+ * filter may sleep: not in an RCU walk (-ECHILD).
+ *
+ * Return: false if the operation goes to the daemon.
+ */
+bool fuse_bpf_get_inode_acl(struct inode *inode, int type, bool rcu,
+			    struct posix_acl **res)
+{
+	if (!fuse_bpf_inode(inode))
+		return false;
+	if (rcu) {
+		*res = ERR_PTR(-ECHILD);
+		return true;
+	}
+	return fuse_bpf_get_acl(inode, NULL, type, res);
 }
 
 /*

@@ -427,6 +427,7 @@ static inline s64 fuse_bpf_check_result(s64 ret, s64 res)
  * @filter: the filter, or NULL for pure passthrough
  * @key: the backing inode, only compared, by the inode hash lookup, which
  *	may meet this while the inode is being evicted
+ * @ino_space: fuse_bpf_ino_space() of the backing's device
  * @rcu: for freeing after that lookup
  */
 struct fuse_bpf_inode {
@@ -434,6 +435,7 @@ struct fuse_bpf_inode {
 	const struct cred *cred;
 	struct fuse_bpf_filter *filter;
 	const struct inode *key;
+	u64 ino_space;
 	struct rcu_head rcu;
 };
 
@@ -497,6 +499,7 @@ bool fuse_bpf_mmap(struct file *file, struct vm_area_struct *vma, int *res);
 bool fuse_bpf_flush(struct file *file, fl_owner_t id, int *res);
 bool fuse_bpf_fsync(struct file *file, loff_t start, loff_t end,
 		    int datasync, int *res);
+int fuse_bpf_sync_fs(struct super_block *sb);
 bool fuse_bpf_fallocate(struct file *file, int mode, loff_t offset,
 			loff_t length, long *res);
 bool fuse_bpf_lseek(struct file *file, loff_t offset, int whence,
@@ -537,6 +540,8 @@ bool fuse_bpf_listxattr(struct inode *inode, char *list, size_t size,
 			ssize_t *res);
 bool fuse_bpf_get_acl(struct inode *inode, struct dentry *dentry, int type,
 		      struct posix_acl **res);
+bool fuse_bpf_get_inode_acl(struct inode *inode, int type, bool rcu,
+			    struct posix_acl **res);
 bool fuse_bpf_set_acl(struct dentry *dentry, struct posix_acl *acl, int type,
 		      int *res);
 
@@ -549,6 +554,8 @@ int fuse_bpf_entry_check(struct inode *dir, const struct qstr *shown,
 
 /* bpf_attr.c */
 
+u64 fuse_bpf_ino_space(struct fuse_conn *fc, dev_t dev);
+u64 fuse_bpf_ino(u64 space, u64 ino);
 void fuse_bpf_copyattr(struct inode *inode);
 void fuse_bpf_attr_keep(struct inode *inode, struct fuse_attr *attr);
 bool fuse_bpf_getattr(struct inode *inode, struct kstat *stat,

@@ -217,7 +217,8 @@ static void td_init(void *data, struct fuse_conn_info *conn)
 	if (st->flags & (TD_PASSTHROUGH | TD_BPF)) {
 		if (!fuse_set_feature_flag(conn, FUSE_CAP_PASSTHROUGH))
 			fprintf(stderr, "test_daemon: no passthrough\n");
-		conn->max_backing_stack_depth = 1;
+		/* backings are not stacked; an overlayfs may stack on top */
+		conn->max_backing_stack_depth = 0;
 	}
 }
 
