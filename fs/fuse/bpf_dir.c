@@ -11,6 +11,7 @@
 
 #include <linux/backing-file.h>
 #include <linux/cred.h>
+#include <linux/filelock.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/statfs.h>
@@ -51,6 +52,43 @@ static struct dentry *fuse_bpf_lock_lookup(struct fuse_bpf_inode *dir,
 	return dentry;
 }
 
+/**
+ * fuse_bpf_is_backing - whether a backing entry is the one the VFS checked
+ * @entry: the FUSE dentry the VFS looked up and checked
+ * @bd: the positive backing entry of its name, looked up under the lock of
+ *	the backing directory
+ *
+ * The backing directory may have changed since the VFS looked @entry up
+ * and checked it (permission, sticky bit, type); @bd, found under the
+ * lock, is hashed and a child of the locked directory, so what is left to
+ * check is that it is still the backing of @entry: the same inode (any of
+ * its links). A negative @entry has no backing; an entry of the daemon
+ * without a backing has nothing to compare: its filter named the backing
+ * entry.
+ *
+ * Return: true if @bd is @entry's backing.
+ */
+static bool fuse_bpf_is_backing(struct dentry *entry, struct dentry *bd)
+{
+	struct fuse_bpf_inode *fbi;
+
+	if (d_is_negative(entry))
+		return false;
+	fbi = fuse_bpf_backed(d_inode(entry));
+	return !fbi || d_inode(fbi->path.dentry) == d_inode(bd);
+}
+
+/*
+ * The backing entry of @entry is gone or is another one: drop @entry, as
+ * FUSE does when its daemon says ENOENT, so that the next lookup (the
+ * VFS's retry on ESTALE) finds what is there now.
+ */
+static void fuse_bpf_stale(struct dentry *entry)
+{
+	d_invalidate(entry);
+	fuse_invalidate_entry_cache(entry);
+}
+
 /*
  * The backing name of a name operation on @entry in @dir: @name, as its
  * prefilter left it, which the readdir postfilter must list as @entry's
@@ -65,6 +103,31 @@ static int fuse_bpf_op_name(struct inode *dir, struct dentry *entry,
 		  fuse_bpf_entry_check(dir, &entry->d_name, name);
 
 	return ret && ret != -EIO ? err : ret;
+}
+
+/*
+ * After @q was made as *@bd in @dir's backing directory: a file system may
+ * leave *@bd unhashed and negative for a later lookup to instantiate (NFS,
+ * FUSE; overlayfs looks up again after vfs_mkdir()), so look the entry up
+ * then, in *@bd's place. Gone by then, it is ENOENT, as the next lookup
+ * would say; of another type than @mode, EIO.
+ */
+static int fuse_bpf_made(struct fuse_bpf_inode *dir, const struct qstr *q,
+			 umode_t mode, struct dentry **bd)
+{
+	struct dentry *found;
+
+	if (d_unhashed(*bd) || d_is_negative(*bd)) {
+		found = lookup_one(mnt_idmap(dir->path.mnt), q->name,
+				   dir->path.dentry, q->len);
+		if (IS_ERR(found))
+			return PTR_ERR(found);
+		dput(*bd);
+		*bd = found;
+	}
+	if (d_is_negative(*bd))
+		return -ENOENT;
+	return (d_inode(*bd)->i_mode ^ mode) & S_IFMT ? -EIO : 0;
 }
 
 /* Make the backing of @entry, called @name, in @dir's backing directory. */
@@ -110,9 +173,8 @@ static int fuse_bpf_make(struct inode *dir, struct fuse_bpf_inode *fbi,
 	default:
 		err = vfs_mknod(idmap, bdir, bd, mode, rdev);
 	}
-	/* some file systems leave the dentry to a later lookup */
-	if (!err && d_is_negative(bd))
-		err = -EIO;
+	if (!err)
+		err = fuse_bpf_made(fbi, &q, mode, &bd);
 	if (!err) {
 		inode = fuse_bpf_new_child(dir->i_sb, fbi, dget(bd));
 		err = PTR_ERR_OR_ZERO(inode);
@@ -331,13 +393,19 @@ bool fuse_bpf_symlink(struct inode *dir, struct dentry *entry,
 	return true;
 }
 
-/* Remove the backing of @entry, called @name, from @dir's backing dir. */
+/*
+ * Remove the backing of @entry, called @name, from @dir's backing dir: a
+ * backing entry that is gone is ENOENT, another one ESTALE, as in
+ * fuse_bpf_rename_check(). A delegation on it is broken and the removal
+ * retried, as do_unlinkat() does.
+ */
 static int fuse_bpf_remove(struct inode *dir, struct fuse_bpf_inode *fbi,
 			   struct dentry *entry, struct fuse_bpf_name *name,
 			   bool rmdir)
 {
 	struct mnt_idmap *idmap = mnt_idmap(fbi->path.mnt);
 	struct inode *bdir = d_inode(fbi->path.dentry);
+	struct inode *delegated = NULL;
 	const struct cred *old;
 	struct dentry *bd;
 	struct qstr q;
@@ -348,21 +416,31 @@ static int fuse_bpf_remove(struct inode *dir, struct fuse_bpf_inode *fbi,
 	if (err)
 		return err;
 	old = override_creds(fbi->cred);
+retry:
 	bd = fuse_bpf_lock_lookup(fbi, &q);
 	err = PTR_ERR(bd);
 	if (IS_ERR(bd))
 		goto out;
 	if (d_is_negative(bd))
 		err = -ENOENT;
+	else if (!fuse_bpf_is_backing(entry, bd))
+		err = -ESTALE;
 	else if (rmdir)
 		err = vfs_rmdir(idmap, bdir, bd);
 	else
-		err = vfs_unlink(idmap, bdir, bd, NULL);
+		err = vfs_unlink(idmap, bdir, bd, &delegated);
 	dput(bd);
 	inode_unlock(bdir);
+	if (delegated) {
+		err = break_deleg_wait(&delegated);
+		if (!err)
+			goto retry;
+	}
 out:
 	revert_creds(old);
 	mnt_drop_write(fbi->path.mnt);
+	if (err == -ENOENT || err == -ESTALE)
+		fuse_bpf_stale(entry);
 	return err;
 }
 
@@ -423,22 +501,68 @@ bool fuse_bpf_unlink(struct inode *dir, struct dentry *entry, bool rmdir,
 	return true;
 }
 
+/**
+ * fuse_bpf_rename_check - the checks of do_renameat2() on the backing
+ * @rd: the rename, with the backing entries looked up under lock_rename()
+ * @oldent: the FUSE source the VFS checked
+ * @newent: the FUSE target the VFS checked
+ * @trap: what lock_rename() returned
+ *
+ * The backing directories may have changed since the VFS checked @oldent
+ * and @newent: an entry that is gone is ENOENT, as the VFS finds a
+ * missing source or exchange target; one that is not the backing of the
+ * FUSE dentry any more, a vanished target of a plain rename included, is
+ * ESTALE, as overlayfs says, and the VFS looks both up again and retries
+ * once. RENAME_NOREPLACE onto any backing entry is EEXIST, the trap
+ * EINVAL or ENOTEMPTY, as do_renameat2() decides them.
+ *
+ * Return: 0 if the backing rename may go on, else the errno.
+ */
+static int fuse_bpf_rename_check(const struct renamedata *rd,
+				 struct dentry *oldent, struct dentry *newent,
+				 struct dentry *trap)
+{
+	struct dentry *old = rd->old_dentry, *new = rd->new_dentry;
+
+	if (d_is_negative(old))
+		return -ENOENT;
+	if (!fuse_bpf_is_backing(oldent, old))
+		return -ESTALE;
+	if ((rd->flags & RENAME_NOREPLACE) && d_is_positive(new))
+		return -EEXIST;
+	if ((rd->flags & RENAME_EXCHANGE) && d_is_negative(new))
+		return -ENOENT;
+	if (d_is_positive(new) ? !fuse_bpf_is_backing(newent, new) :
+				 d_is_positive(newent))
+		return -ESTALE;
+	if (old == trap)
+		return -EINVAL;
+	if (new == trap)
+		return rd->flags & RENAME_EXCHANGE ? -EINVAL : -ENOTEMPTY;
+	return 0;
+}
+
 /*
- * Rename in the backing, from @oldq to @newq: both directories are backed
- * on one mount.
+ * Rename @oldent, called @oldq in the backing, to @newent, called @newq:
+ * both directories are backed on one mount. A delegation on either
+ * backing inode is broken and the rename retried, as do_renameat2() does.
  */
 static int fuse_bpf_rename_backing(struct fuse_bpf_inode *ofbi,
+				   struct dentry *oldent,
 				   const struct qstr *oldq,
 				   struct fuse_bpf_inode *nfbi,
+				   struct dentry *newent,
 				   const struct qstr *newq, unsigned int flags)
 {
 	struct mnt_idmap *idmap = mnt_idmap(ofbi->path.mnt);
 	struct dentry *obdir = ofbi->path.dentry, *nbdir = nfbi->path.dentry;
+	struct inode *delegated = NULL;
 	struct renamedata rd = {
 		.old_mnt_idmap = idmap,
 		.old_dir = d_inode(obdir),
 		.new_mnt_idmap = idmap,
 		.new_dir = d_inode(nbdir),
+		.delegated_inode = &delegated,
 		.flags = flags,
 	};
 	const struct cred *old;
@@ -449,6 +573,7 @@ static int fuse_bpf_rename_backing(struct fuse_bpf_inode *ofbi,
 	if (err)
 		return err;
 	old = override_creds(ofbi->cred);
+retry:
 	trap = lock_rename(obdir, nbdir);
 	err = PTR_ERR(trap);
 	if (IS_ERR(trap))
@@ -461,22 +586,25 @@ static int fuse_bpf_rename_backing(struct fuse_bpf_inode *ofbi,
 	err = PTR_ERR(rd.new_dentry);
 	if (IS_ERR(rd.new_dentry))
 		goto out_old;
-	if (d_is_negative(rd.old_dentry))
-		err = -ENOENT;
-	else if (rd.old_dentry == trap)
-		err = -EINVAL;
-	else if (rd.new_dentry == trap)
-		err = -ENOTEMPTY;
-	else
-		err = vfs_rename(&rd);
+	err = fuse_bpf_rename_check(&rd, oldent, newent, trap) ?:
+	      vfs_rename(&rd);
 	dput(rd.new_dentry);
 out_old:
 	dput(rd.old_dentry);
 out_unlock:
 	unlock_rename(obdir, nbdir);
+	if (delegated) {
+		err = break_deleg_wait(&delegated);
+		if (!err)
+			goto retry;
+	}
 out:
 	revert_creds(old);
 	mnt_drop_write(ofbi->path.mnt);
+	if (err == -ENOENT || err == -ESTALE) {
+		fuse_bpf_stale(oldent);
+		fuse_bpf_stale(newent);
+	}
 	return err;
 }
 
@@ -576,7 +704,8 @@ bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
 	if (!*res && ofbi->path.mnt != nfbi->path.mnt)
 		*res = -EXDEV;
 	if (!*res)
-		*res = fuse_bpf_rename_backing(ofbi, &oldq, nfbi, &newq, flags);
+		*res = fuse_bpf_rename_backing(ofbi, oldent, &oldq, nfbi,
+					       newent, &newq, flags);
 	if (!*res) {
 		fuse_bpf_copyattr(olddir);
 		fuse_bpf_copyattr(newdir);
@@ -616,7 +745,7 @@ bool fuse_bpf_link(struct dentry *entry, struct inode *newdir,
 	struct inode *inode = d_inode(entry);
 	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
 	struct fuse_link_in in = { .oldnodeid = get_node_id(inode) };
-	struct inode *linked = inode;
+	struct inode *linked = inode, *delegated = NULL;
 	struct fuse_bpf_meta meta, smeta;
 	struct fuse_bpf_name name;
 	const struct cred *old;
@@ -654,12 +783,13 @@ bool fuse_bpf_link(struct dentry *entry, struct inode *newdir,
 	if (*res)
 		goto post;
 	old = override_creds(nfbi->cred);
+retry:
 	bd = fuse_bpf_lock_lookup(nfbi, &q);
 	*res = PTR_ERR(bd);
 	if (!IS_ERR(bd)) {
 		*res = d_is_positive(bd) ? -EEXIST :
 		       vfs_link(fbi->path.dentry, mnt_idmap(nfbi->path.mnt),
-				d_inode(nfbi->path.dentry), bd, NULL);
+				d_inode(nfbi->path.dentry), bd, &delegated);
 		/* the new name under another policy is another inode */
 		if (!*res && !fuse_bpf_same_policy(fbi, nfbi)) {
 			linked = fuse_bpf_new_child(newdir->i_sb, nfbi,
@@ -668,6 +798,12 @@ bool fuse_bpf_link(struct dentry *entry, struct inode *newdir,
 		}
 		dput(bd);
 		inode_unlock(d_inode(nfbi->path.dentry));
+	}
+	/* as do_linkat(): break a delegation on the inode, then retry */
+	if (delegated) {
+		*res = break_deleg_wait(&delegated);
+		if (!*res)
+			goto retry;
 	}
 	revert_creds(old);
 	mnt_drop_write(nfbi->path.mnt);

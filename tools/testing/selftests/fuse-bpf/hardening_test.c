@@ -19,7 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
-#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/sendfile.h>
@@ -53,48 +52,6 @@
 #define USER_ID			1000
 
 /* ---- helpers ---- */
-
-static const char * const bad_log[] = {
-	"WARNING", "BUG", "Oops", "Call Trace",
-};
-
-/* Lines of the kernel log that say something went wrong. */
-static int bad_log_lines(void)
-{
-	int size = klogctl(10 /* SIZE_BUFFER */, NULL, 0), len, n = 0;
-	char *buf, *line, *save;
-	unsigned int i;
-
-	if (size <= 0)
-		return -1;
-	buf = calloc(1, size + 1);
-	if (!buf)
-		return -1;
-	len = klogctl(3 /* READ_ALL */, buf, size);
-	if (len < 0) {
-		free(buf);
-		return -1;
-	}
-	buf[len] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		for (i = 0; i < ARRAY_SIZE(bad_log); i++)
-			if (strstr(line, bad_log[i])) {
-				n++;
-				break;
-			}
-	free(buf);
-	return n;
-}
-
-/* Whether the log has no more bad lines than @before; logs the news. */
-#define EXPECT_LOG_CLEAN(before) do {					\
-	int __now = bad_log_lines();					\
-									\
-	if (__now != (before))						\
-		TH_LOG("kernel log: %d new bad lines", __now - (before)); \
-	EXPECT_EQ((before), __now);					\
-} while (0)
 
 /* What the daemon's next LOOKUP replies attach: @ops, or no filter. */
 static void set_ops(struct test_daemon *td, const char *ops)

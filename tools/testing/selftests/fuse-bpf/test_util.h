@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/klog.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -199,6 +200,47 @@ static inline long aio_rw(int fd, int opcode, void *buf, size_t len, off_t off)
 	syscall(SYS_io_destroy, ctx);
 	return ret;
 }
+
+/* Lines of the kernel log that say something went wrong. */
+static inline int bad_log_lines(void)
+{
+	static const char * const bad_log[] = {
+		"WARNING", "BUG", "Oops", "Call Trace",
+	};
+	int size = klogctl(10 /* SIZE_BUFFER */, NULL, 0), len, n = 0;
+	char *buf, *line, *save;
+	unsigned int i;
+
+	if (size <= 0)
+		return -1;
+	buf = calloc(1, size + 1);
+	if (!buf)
+		return -1;
+	len = klogctl(3 /* READ_ALL */, buf, size);
+	if (len < 0) {
+		free(buf);
+		return -1;
+	}
+	buf[len] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		for (i = 0; i < ARRAY_SIZE(bad_log); i++)
+			if (strstr(line, bad_log[i])) {
+				n++;
+				break;
+			}
+	free(buf);
+	return n;
+}
+
+/* Whether the log has no more bad lines than @before; logs the news. */
+#define EXPECT_LOG_CLEAN(before) do {					\
+	int __now = bad_log_lines();					\
+									\
+	if (__now != (before))						\
+		TH_LOG("kernel log: %d new bad lines", __now - (before)); \
+	EXPECT_EQ((before), __now);					\
+} while (0)
 
 /* Where the VM keeps the module. */
 #define MODULE_PATH	"/lib/modules/fuse_bpf.ko"
