@@ -127,8 +127,13 @@ bool fuse_bpf_open(struct inode *inode, struct file *file, int *res)
 		return true;
 	}
 	ff->nodeid = get_node_id(inode);
-	/* what goes to the daemon bypasses FUSE's page cache */
-	ff->open_flags = FOPEN_DIRECT_IO;
+	/*
+	 * What goes to the daemon bypasses FUSE's page cache, and the file's
+	 * backing is its inode's, whatever passthrough the daemon asked for;
+	 * its other flags stand.
+	 */
+	ff->open_flags = (ff->open_flags & ~FOPEN_PASSTHROUGH) |
+			 FOPEN_DIRECT_IO;
 	file->private_data = ff;
 
 	/* O_TRUNC is the VFS's, after open: setattr, fuse_bpf_setattr() */
@@ -156,6 +161,11 @@ bool fuse_bpf_open(struct inode *inode, struct file *file, int *res)
 		ff->bpf_backing = NULL;
 		fuse_sync_release(get_fuse_inode(inode), ff, file->f_flags);
 		file->private_data = NULL;
+	} else if (ff->open_flags & FOPEN_STREAM) {
+		/* as fuse_finish_open() */
+		stream_open(inode, file);
+	} else if (ff->open_flags & FOPEN_NONSEEKABLE) {
+		nonseekable_open(inode, file);
 	}
 	fuse_bpf_copyattr(inode);
 	return true;
@@ -667,8 +677,9 @@ bool fuse_bpf_flush(struct file *file, fl_owner_t id, int *res)
 }
 
 /**
- * fuse_bpf_fsync - fsync a backed file
- * @file: the file
+ * fuse_bpf_fsync - fsync a backed file or directory
+ * @file: the file or directory, whose filter sees FUSE_FSYNC or
+ *	FUSE_FSYNCDIR
  * @start: first byte
  * @end: last byte
  * @datasync: only the data
@@ -690,7 +701,8 @@ bool fuse_bpf_fsync(struct file *file, loff_t start, loff_t end,
 	if (!fbi)
 		return false;
 	in.fsync_flags = datasync ? FUSE_FSYNC_FDATASYNC : 0;
-	fuse_bpf_meta_init(&meta, inode, FUSE_FSYNC);
+	fuse_bpf_meta_init(&meta, inode, S_ISDIR(inode->i_mode) ?
+			   FUSE_FSYNCDIR : FUSE_FSYNC);
 	ret = fuse_bpf_pre(fbi, fsync, inode, &meta, &in);
 	if (ret == FUSE_BPF_USER)
 		return false;

@@ -57,6 +57,25 @@ struct fuse_bpf_inode *fuse_bpf_inode(struct inode *inode)
 	return fbi;
 }
 
+/**
+ * fuse_bpf_init_inode - the lock classes of a new inode
+ * @inode: a new FUSE inode (I_NEW), its mode set
+ *
+ * A fuse-bpf mount stacked on another locks an inode of each, one inside
+ * the other (a write locks the FUSE inode, then its backing's): inodes of
+ * fuse-bpf mounts have lock classes by the stacking depth their mount
+ * negotiated, as overlayfs's have, so that lockdep tells the two apart.
+ */
+void fuse_bpf_init_inode(struct inode *inode)
+{
+	static struct lock_class_key keys[FILESYSTEM_MAX_STACK_DEPTH + 1][2];
+	int depth = inode->i_sb->s_stack_depth;
+
+	if (get_fuse_conn(inode)->bpf && depth <= FILESYSTEM_MAX_STACK_DEPTH)
+		lockdep_set_class(&inode->i_rwsem,
+				  &keys[depth][S_ISDIR(inode->i_mode)]);
+}
+
 void fuse_bpf_inode_alloc(struct fuse_inode *fi, struct super_block *sb)
 {
 	fi->bpf = get_fuse_conn_super(sb)->bpf ? FUSE_BPF_UNDECIDED : NULL;

@@ -400,8 +400,14 @@ static bool fuse_bpf_member_writes(const struct bpf_prog *prog,
 
 /*
  * The verifier passes its own log, which is part of its environment: that
- * is where the program being verified is.
+ * is where the program being verified is. What this takes from the
+ * verifier's internals is checked against the target kernel's headers.
  */
+static_assert(__same_type(((struct bpf_verifier_env *)NULL)->log,
+			  struct bpf_verifier_log));
+static_assert(__same_type(((struct bpf_verifier_env *)NULL)->prog,
+			  struct bpf_prog *));
+
 static int fuse_bpf_btf_struct_access(struct bpf_verifier_log *log,
 				      const struct bpf_reg_state *reg,
 				      int off, int size)

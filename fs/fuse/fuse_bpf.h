@@ -51,6 +51,7 @@ struct fuse_mount;
  * @flush_prefilter: flush (close)
  * @flush_postfilter: gets the result of the backing flush
  * @fsync_prefilter: fsync/fdatasync, of files and directories
+ *	(meta->opcode FUSE_FSYNC or FUSE_FSYNCDIR)
  * @fsync_postfilter: gets the result of the backing fsync
  * @create_prefilter: create (open with O_CREAT, or O_TMPFILE with an empty
  *	name) in a backed directory
@@ -443,6 +444,7 @@ struct fuse_bpf_inode {
 
 struct fuse_bpf_inode *fuse_bpf_inode(struct inode *inode);
 struct fuse_bpf_inode *fuse_bpf_backed(struct inode *inode);
+void fuse_bpf_init_inode(struct inode *inode);
 void fuse_bpf_inode_alloc(struct fuse_inode *fi, struct super_block *sb);
 void fuse_bpf_inode_evict(struct fuse_inode *fi);
 void fuse_bpf_lookup_init(struct fuse_conn *fc, struct fuse_args *args,

@@ -639,6 +639,31 @@ TEST_F(filter, every_operation_forwarded_to_the_daemon)
 	every__destroy(every);
 }
 
+/* The FOPEN_* flags of the daemon's reply to a forwarded open hold. */
+TEST_F(filter, forwarded_open_keeps_daemon_flags)
+{
+	struct every *every = every__open_and_load();
+	char c;
+	int dir, fd;
+
+	ASSERT_NE(NULL, every);
+	ASSERT_EQ(0, every__attach(every));
+	ASSERT_EQ(0, td_register_skel(&self->td, every->skeleton));
+	dir = open_filtered_dir(_metadata, self->mfd, &self->td, "all_user");
+	self->td.ctl->nonseekable = 1;
+	fd = openat(dir, "f", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(1, td_count(&self->td, FUSE_OPEN));
+	EXPECT_EQ(-1, lseek(fd, 0, SEEK_SET));
+	EXPECT_EQ(ESPIPE, errno);
+	EXPECT_EQ(-1, pread(fd, &c, 1, 0));
+	EXPECT_EQ(ESPIPE, errno);
+	EXPECT_EQ(1, read(fd, &c, 1));
+	close(fd);
+	close(dir);
+	every__destroy(every);
+}
+
 /* @call fails with the errno of the postfilter of @opcode. */
 #define EXPECT_REPLACED(opcode, call) do {				\
 	every->bss->fail_opcode = opcode;				\
@@ -693,6 +718,11 @@ TEST_F(filter, every_postfilter_replaces_the_result)
 	EXPECT_REPLACED(FUSE_UNLINK, unlinkat(dir, "victim", 0));
 	EXPECT_REPLACED(FUSE_RMDIR, unlinkat(dir, "empty", AT_REMOVEDIR));
 	EXPECT_REPLACED(FUSE_OPENDIR, openat(dir, ".", O_RDONLY));
+	/* a directory's fsync is FUSE_FSYNCDIR to the filter */
+	fd = openat(dir, ".", O_RDONLY | O_DIRECTORY);
+	ASSERT_LE(0, fd);
+	EXPECT_REPLACED(FUSE_FSYNCDIR, fsync(fd));
+	close(fd);
 	EXPECT_REPLACED(FUSE_STATFS, fstatfs(dir, &st));
 	/* the backing did each operation; only the results were replaced */
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,

@@ -204,6 +204,8 @@ static void reply_open(fuse_req_t req, struct fuse_file_info *fi, int fd,
 		fi->backing_id = f->backing_id;
 	}
 	fi->fh = (uintptr_t)f;
+	if (state(req)->ctl && state(req)->ctl->nonseekable)
+		fi->nonseekable = 1;
 	if (e)
 		fuse_reply_create(req, e, fi);
 	else
@@ -217,8 +219,11 @@ static void td_init(void *data, struct fuse_conn_info *conn)
 	if (st->flags & (TD_PASSTHROUGH | TD_BPF)) {
 		if (!fuse_set_feature_flag(conn, FUSE_CAP_PASSTHROUGH))
 			fprintf(stderr, "test_daemon: no passthrough\n");
-		/* backings are not stacked; an overlayfs may stack on top */
-		conn->max_backing_stack_depth = 0;
+		/*
+		 * Backings are not stacked, unless on a fuse-bpf mount; an
+		 * overlayfs may stack on top of the one that is not.
+		 */
+		conn->max_backing_stack_depth = !!(st->flags & TD_OVER_BPF);
 	}
 }
 

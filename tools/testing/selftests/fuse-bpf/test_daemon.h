@@ -21,6 +21,7 @@ enum td_flags {
 	TD_PASSTHROUGH	= 1 << 1,	/* open files with FOPEN_PASSTHROUGH */
 	TD_BPF		= 1 << 2,	/* "bpf" mount, LOOKUP extensions */
 	TD_CLOSE_FDS	= 1 << 3,	/* the daemon closes the test's fds */
+	TD_OVER_BPF	= 1 << 4,	/* backings may be on a fuse-bpf mount */
 };
 
 /*
@@ -39,6 +40,7 @@ struct td_ctl {
 	int backing_errno;		/* errno of the last registration */
 	char only[NAME_MAX + 1];	/* if set, other names get no extension */
 	char read_fill;			/* if set, READ replies are all this */
+	int nonseekable;		/* OPEN replies say FOPEN_NONSEEKABLE */
 	int prefilter_result;		/* answer to OPCODE_PREFILTER */
 	int postfilter_error;		/* error of OPCODE_POSTFILTER replies */
 	int filter_reply_trim;		/* bytes OPCODE_PREFILTER replies lack */

@@ -615,7 +615,12 @@ TEST(overlay_reads_backing_acl)
 	snprintf(empty, sizeof(empty), "/tmp/empty-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(ovl));
 	ASSERT_NE(NULL, mkdtemp(empty));
-	ASSERT_EQ(0, put_file(bfd, "secret", "secret", 6, 0666));
+	/* uid 1000 may walk to both files */
+	ASSERT_EQ(0, chmod(backing, 0755));
+	ASSERT_EQ(0, chmod(empty, 0755));
+	ASSERT_EQ(0, chmod(ovl, 0755));
+	ASSERT_EQ(0, put_file(bfd, "secret", "secret", 6, 0644));
+	ASSERT_EQ(0, put_file(bfd, "open", "open", 4, 0644));
 	snprintf(path, sizeof(path), "%s/secret", backing);
 	/* the mode lets uid 1000 read, as "other"; the ACL does not */
 	ASSERT_EQ(0, setxattr(path, "system.posix_acl_access", &deny_1000,
@@ -625,25 +630,76 @@ TEST(overlay_reads_backing_acl)
 	ASSERT_EQ(0, mount("overlay", ovl, "overlay", 0, opts)) {
 		TH_LOG("overlay: %s", strerror(errno));
 	}
-	snprintf(path, sizeof(path), "%s/secret", ovl);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		int fd;
+		int fd, err;
 
 		if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
 			_exit(2);
+		snprintf(path, sizeof(path), "%s/open", ovl);
 		fd = open(path, O_RDONLY);
-		_exit(fd < 0 && errno == EACCES ? 0 : 1);
+		if (fd < 0)
+			_exit(3);
+		snprintf(path, sizeof(path), "%s/secret", ovl);
+		fd = open(path, O_RDONLY);
+		err = errno;
+		_exit(fd < 0 && err == EACCES ? 0 : 1);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status)) {
-		TH_LOG("uid 1000 opened what the backing's ACL denies it");
+		TH_LOG("uid 1000: %s", WEXITSTATUS(status) == 3 ?
+		       "cannot open a file the mode lets it read" :
+		       "opened what the backing's ACL denies it");
 	}
 	EXPECT_EQ(0, umount(ovl));
 	close(mfd);
 	close(bfd);
 	EXPECT_EQ(0, td_stop(&td));
+}
+
+/*
+ * fuse-bpf stacked on fuse-bpf: a write, a create, a rename and an unlink
+ * through the upper mount lock an inode of each mount, one inside the
+ * other. Lockdep (on the debug kernel) sees locks of two classes, and
+ * says nothing.
+ */
+TEST(stacked_on_fuse_bpf)
+{
+	char backing[DIR_PATH_LEN], lower[DIR_PATH_LEN], upper[DIR_PATH_LEN];
+	int bfd, lfd, ufd, fd, before = bad_log_lines();
+	struct test_daemon ltd, utd;
+	char buf[8] = "";
+	struct stat s;
+
+	ASSERT_EQ(0, make_dirs(backing, lower, &bfd));
+	ASSERT_EQ(0, mkdirat(bfd, "d", 0755));
+	ASSERT_EQ(0, put_file(bfd, "f", "lower", 5, 0644));
+	ASSERT_EQ(0, mount_dirs(&ltd, backing, lower, TD_BPF, &lfd));
+	snprintf(upper, sizeof(upper), "/tmp/upper-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(upper));
+	ASSERT_EQ(0, mount_dirs(&utd, lower, upper, TD_BPF | TD_OVER_BPF,
+				&ufd));
+	fd = openat(ufd, "f", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(5, pwrite(fd, "upper", 5, 0));
+	EXPECT_EQ(5, pread(fd, buf, 5, 0));
+	EXPECT_STREQ("upper", buf);
+	close(fd);
+	EXPECT_TRUE(holds(bfd, "f", "upper", 5));
+	fd = openat(ufd, "d/new", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	EXPECT_LE(0, fd);
+	close(fd);
+	EXPECT_EQ(0, renameat(ufd, "d/new", ufd, "d/moved"));
+	EXPECT_EQ(0, fstatat(bfd, "d/moved", &s, 0));
+	EXPECT_EQ(0, unlinkat(ufd, "d/moved", 0));
+	EXPECT_EQ(-1, fstatat(bfd, "d/moved", &s, 0));
+	EXPECT_LOG_CLEAN(before);
+	close(ufd);
+	EXPECT_EQ(0, td_stop(&utd));
+	close(lfd);
+	EXPECT_EQ(0, td_stop(&ltd));
+	close(bfd);
 }
 
 /*
