@@ -208,11 +208,10 @@ long fuse_bpf_dev_ioctl(struct fuse_dev *fud, unsigned int cmd,
 }
 
 /**
- * fuse_bpf_conn_release - a connection goes: its registrations and
- * inode-number spaces with it
+ * fuse_bpf_filters_release - a connection goes: its registrations with it
  * @fc: the connection, which nothing uses any more
  */
-void fuse_bpf_conn_release(struct fuse_conn *fc)
+void fuse_bpf_filters_release(struct fuse_conn *fc)
 {
 	struct fuse_bpf_filter *filter, *next;
 
@@ -225,7 +224,6 @@ void fuse_bpf_conn_release(struct fuse_conn *fc)
 			fuse_bpf_filter_clear(filter);
 	}
 	mutex_unlock(&fuse_bpf_filters_lock);
-	kfree(fc->bpf_ino_spaces);
 }
 
 /*
@@ -918,27 +916,13 @@ static struct bpf_struct_ops fuse_bpf_struct_ops = {
 };
 
 /**
- * fuse_bpf_init - set up fuse-bpf when the module loads
+ * fuse_bpf_ops_init - register the struct_ops type fuse_ops
  *
- * The struct_ops type is registered last: it cannot be unregistered, it
- * goes with the module.
+ * It cannot be unregistered: it goes with the module.
  *
  * Return: 0 or a negative errno.
  */
-int fuse_bpf_init(void)
+int fuse_bpf_ops_init(void)
 {
-	int err;
-
-	err = fuse_bpf_file_init();
-	if (err)
-		return err;
-	err = register_bpf_struct_ops(&fuse_bpf_struct_ops, fuse_ops);
-	if (err)
-		fuse_bpf_file_exit();
-	return err;
-}
-
-void fuse_bpf_exit(void)
-{
-	fuse_bpf_file_exit();
+	return register_bpf_struct_ops(&fuse_bpf_struct_ops, fuse_ops);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * fuse-bpf: the internal interface between the patched FUSE call sites and
- * this project's files, one section per file.
+ * this project's files, one section per file, the lower layers first (see
+ * bpf_core.c).
  *
  * A backed inode is a FUSE inode with a struct fuse_bpf_inode: the path of
  * its backing inode, the credentials its backing operations run with, and
@@ -21,12 +22,55 @@
 
 struct fileattr;
 struct fuse_args;
+struct fuse_bpf_filter;
 struct posix_acl;
 struct cred;
 struct fuse_conn;
 struct fuse_dev;
 struct fuse_inode;
 struct fuse_mount;
+
+/* bpf_core.c */
+
+/**
+ * struct fuse_bpf_inode - what makes a FUSE inode backed
+ * @path: the backing inode's path
+ * @cred: the credentials of the backing operations
+ * @filter: the filter, or NULL for pure passthrough
+ * @key: the backing inode, only compared, by the inode hash lookup, which
+ *	may meet this while the inode is being evicted
+ * @ino_space: fuse_bpf_ino_space() of the backing's device
+ * @rcu: for freeing after that lookup
+ */
+struct fuse_bpf_inode {
+	struct path path;
+	const struct cred *cred;
+	struct fuse_bpf_filter *filter;
+	const struct inode *key;
+	u64 ino_space;
+	struct rcu_head rcu;
+};
+
+#define FUSE_BPF_UNDECIDED	((struct fuse_bpf_inode *)1UL)
+
+int fuse_bpf_init(void);
+void fuse_bpf_exit(void);
+void fuse_bpf_conn_release(struct fuse_conn *fc);
+bool fuse_bpf_nodeid_is_kernel(u64 nodeid);
+struct fuse_bpf_inode *fuse_bpf_backed(struct inode *inode);
+struct fuse_bpf_inode *fuse_bpf_inode(struct inode *inode);
+void fuse_bpf_init_inode(struct inode *inode);
+void fuse_bpf_inode_alloc(struct fuse_inode *fi, struct super_block *sb);
+void fuse_bpf_inode_free(struct fuse_bpf_inode *fbi);
+void fuse_bpf_inode_evict(struct fuse_inode *fi);
+void fuse_bpf_meta_init(struct fuse_bpf_meta *meta, struct inode *inode,
+			u32 opcode);
+int fuse_bpf_name_set(struct fuse_bpf_name *name, const struct qstr *q);
+int fuse_bpf_name_get(struct fuse_bpf_name *name, struct qstr *q);
+u64 fuse_bpf_ino_space(struct fuse_conn *fc, dev_t dev);
+u64 fuse_bpf_ino(u64 space, u64 ino);
+void fuse_bpf_copyattr(struct inode *inode);
+void fuse_bpf_attr_keep(struct inode *inode, struct fuse_attr *attr);
 
 /* bpf_ops.c */
 
@@ -288,8 +332,7 @@ struct fuse_bpf_filter {
 	struct rcu_head rcu;
 };
 
-int fuse_bpf_init(void);
-void fuse_bpf_exit(void);
+int fuse_bpf_ops_init(void);
 struct fuse_bpf_filter *fuse_bpf_filter_get(struct fuse_conn *fc,
 					    const char *name);
 struct fuse_bpf_filter *fuse_bpf_filter_dup(struct fuse_bpf_filter *filter);
@@ -297,7 +340,7 @@ bool fuse_bpf_filter_live(struct fuse_bpf_filter *filter);
 void fuse_bpf_filter_put(struct fuse_bpf_filter *filter);
 long fuse_bpf_dev_ioctl(struct fuse_dev *fud, unsigned int cmd,
 			void __user *argp);
-void fuse_bpf_conn_release(struct fuse_conn *fc);
+void fuse_bpf_filters_release(struct fuse_conn *fc);
 
 /*
  * Run a filter member with the instance held by RCU. A filter whose
@@ -419,34 +462,51 @@ static inline s64 fuse_bpf_check_result(s64 ret, s64 res)
 	__post;								\
 })
 
+/* bpf_user.c */
+
+int fuse_bpf_request_check(struct fuse_conn *fc, u64 nodeid);
+int fuse_bpf_user_prefilter(struct inode *inode, u32 opcode, void *in,
+			    size_t size);
+s64 fuse_bpf_user_postfilter(struct inode *inode, u32 opcode,
+			     const void *in, size_t size, s64 result);
+
+/* bpf_attr.c */
+
+bool fuse_bpf_getattr(struct inode *inode, struct kstat *stat,
+		      u32 request_mask, unsigned int flags, int *res);
+int fuse_bpf_setattr_backing(struct fuse_bpf_inode *fbi, struct iattr *attr);
+bool fuse_bpf_setattr(struct dentry *entry, struct iattr *attr, int *res);
+bool fuse_bpf_permission(struct mnt_idmap *idmap, struct inode *inode,
+			 int mask, int *res);
+bool fuse_bpf_fileattr_get(struct dentry *dentry, struct fileattr *fa,
+			   int *res);
+bool fuse_bpf_fileattr_set(struct dentry *dentry, struct fileattr *fa,
+			   int *res);
+
+/* bpf_xattr.c */
+
+bool fuse_bpf_getxattr(struct inode *inode, const char *name, void *value,
+		       size_t size, ssize_t *res);
+bool fuse_bpf_setxattr(struct inode *inode, const char *name,
+		       const void *value, size_t size, int flags, int *res);
+bool fuse_bpf_listxattr(struct inode *inode, char *list, size_t size,
+			ssize_t *res);
+bool fuse_bpf_get_acl(struct inode *inode, struct dentry *dentry, int type,
+		      struct posix_acl **res);
+bool fuse_bpf_get_inode_acl(struct inode *inode, int type, bool rcu,
+			    struct posix_acl **res);
+bool fuse_bpf_set_acl(struct dentry *dentry, struct posix_acl *acl, int type,
+		      int *res);
+
+/* bpf_readdir.c */
+
+bool fuse_bpf_opendir(struct inode *inode, struct file *file, int *res);
+bool fuse_bpf_readdir(struct file *file, struct dir_context *ctx, int *res);
+int fuse_bpf_entry_check(struct inode *dir, const struct qstr *shown,
+			 const struct fuse_bpf_name *backing);
+
 /* bpf_lookup.c */
 
-/**
- * struct fuse_bpf_inode - what makes a FUSE inode backed
- * @path: the backing inode's path
- * @cred: the credentials of the backing operations
- * @filter: the filter, or NULL for pure passthrough
- * @key: the backing inode, only compared, by the inode hash lookup, which
- *	may meet this while the inode is being evicted
- * @ino_space: fuse_bpf_ino_space() of the backing's device
- * @rcu: for freeing after that lookup
- */
-struct fuse_bpf_inode {
-	struct path path;
-	const struct cred *cred;
-	struct fuse_bpf_filter *filter;
-	const struct inode *key;
-	u64 ino_space;
-	struct rcu_head rcu;
-};
-
-#define FUSE_BPF_UNDECIDED	((struct fuse_bpf_inode *)1UL)
-
-struct fuse_bpf_inode *fuse_bpf_inode(struct inode *inode);
-struct fuse_bpf_inode *fuse_bpf_backed(struct inode *inode);
-void fuse_bpf_init_inode(struct inode *inode);
-void fuse_bpf_inode_alloc(struct fuse_inode *fi, struct super_block *sb);
-void fuse_bpf_inode_evict(struct fuse_inode *fi);
 void fuse_bpf_lookup_init(struct fuse_conn *fc, struct fuse_args *args,
 			  struct fuse_bpf_entry_out *ext);
 int fuse_bpf_lookup_request(struct fuse_mount *fm, struct fuse_args *args);
@@ -458,25 +518,33 @@ bool fuse_bpf_lookup(struct inode *dir, struct dentry *entry,
 		     struct dentry **res);
 bool fuse_bpf_revalidate(struct dentry *entry, struct inode *inode,
 			 int *res);
-bool fuse_bpf_nodeid_is_kernel(u64 nodeid);
 bool fuse_bpf_same_policy(const struct fuse_bpf_inode *a,
 			  const struct fuse_bpf_inode *b);
 struct inode *fuse_bpf_new_child(struct super_block *sb,
 				 struct fuse_bpf_inode *parent,
 				 struct dentry *backing);
-void fuse_bpf_meta_init(struct fuse_bpf_meta *meta, struct inode *inode,
-			u32 opcode);
 struct cred *fuse_bpf_prepare_creds(struct fuse_conn *fc);
-int fuse_bpf_name_set(struct fuse_bpf_name *name, const struct qstr *q);
-int fuse_bpf_name_get(struct fuse_bpf_name *name, struct qstr *q);
 
-/* bpf_user.c */
+/* bpf_dir.c */
 
-int fuse_bpf_request_check(struct fuse_conn *fc, u64 nodeid);
-int fuse_bpf_user_prefilter(struct inode *inode, u32 opcode, void *in,
-			    size_t size);
-s64 fuse_bpf_user_postfilter(struct inode *inode, u32 opcode,
-			     const void *in, size_t size, s64 result);
+bool fuse_bpf_create(struct inode *dir, struct dentry *entry, umode_t mode,
+		     dev_t rdev, int *res);
+bool fuse_bpf_tmpfile(struct inode *dir, struct file *file, umode_t mode,
+		      int *res);
+bool fuse_bpf_mkdir(struct inode *dir, struct dentry *entry, umode_t mode,
+		    int *res);
+bool fuse_bpf_symlink(struct inode *dir, struct dentry *entry,
+		      const char *target, int *res);
+bool fuse_bpf_unlink(struct inode *dir, struct dentry *entry, bool rmdir,
+		     int *res);
+bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
+		     struct inode *newdir, struct dentry *newent,
+		     unsigned int flags, int *res);
+bool fuse_bpf_link(struct dentry *entry, struct inode *newdir,
+		   struct dentry *newent, int *res);
+bool fuse_bpf_get_link(struct dentry *dentry, struct inode *inode,
+		       struct delayed_call *done, const char **res);
+bool fuse_bpf_statfs(struct dentry *dentry, struct kstatfs *buf, int *res);
 
 /* bpf_file.c */
 
@@ -510,65 +578,5 @@ bool fuse_bpf_copy_file_range(struct file *in, loff_t pos_in,
 			      struct file *out, loff_t pos_out, size_t len,
 			      unsigned int flags, ssize_t *res);
 bool fuse_bpf_local_locks(struct inode *inode);
-
-/* bpf_dir.c */
-
-bool fuse_bpf_create(struct inode *dir, struct dentry *entry, umode_t mode,
-		     dev_t rdev, int *res);
-bool fuse_bpf_tmpfile(struct inode *dir, struct file *file, umode_t mode,
-		      int *res);
-bool fuse_bpf_mkdir(struct inode *dir, struct dentry *entry, umode_t mode,
-		    int *res);
-bool fuse_bpf_symlink(struct inode *dir, struct dentry *entry,
-		      const char *target, int *res);
-bool fuse_bpf_unlink(struct inode *dir, struct dentry *entry, bool rmdir,
-		     int *res);
-bool fuse_bpf_rename(struct inode *olddir, struct dentry *oldent,
-		     struct inode *newdir, struct dentry *newent,
-		     unsigned int flags, int *res);
-bool fuse_bpf_link(struct dentry *entry, struct inode *newdir,
-		   struct dentry *newent, int *res);
-bool fuse_bpf_get_link(struct dentry *dentry, struct inode *inode,
-		       struct delayed_call *done, const char **res);
-bool fuse_bpf_statfs(struct dentry *dentry, struct kstatfs *buf, int *res);
-
-/* bpf_xattr.c */
-
-bool fuse_bpf_getxattr(struct inode *inode, const char *name, void *value,
-		       size_t size, ssize_t *res);
-bool fuse_bpf_setxattr(struct inode *inode, const char *name,
-		       const void *value, size_t size, int flags, int *res);
-bool fuse_bpf_listxattr(struct inode *inode, char *list, size_t size,
-			ssize_t *res);
-bool fuse_bpf_get_acl(struct inode *inode, struct dentry *dentry, int type,
-		      struct posix_acl **res);
-bool fuse_bpf_get_inode_acl(struct inode *inode, int type, bool rcu,
-			    struct posix_acl **res);
-bool fuse_bpf_set_acl(struct dentry *dentry, struct posix_acl *acl, int type,
-		      int *res);
-
-/* bpf_readdir.c */
-
-bool fuse_bpf_opendir(struct inode *inode, struct file *file, int *res);
-bool fuse_bpf_readdir(struct file *file, struct dir_context *ctx, int *res);
-int fuse_bpf_entry_check(struct inode *dir, const struct qstr *shown,
-			 const struct fuse_bpf_name *backing);
-
-/* bpf_attr.c */
-
-u64 fuse_bpf_ino_space(struct fuse_conn *fc, dev_t dev);
-u64 fuse_bpf_ino(u64 space, u64 ino);
-void fuse_bpf_copyattr(struct inode *inode);
-void fuse_bpf_attr_keep(struct inode *inode, struct fuse_attr *attr);
-bool fuse_bpf_getattr(struct inode *inode, struct kstat *stat,
-		      u32 request_mask, unsigned int flags, int *res);
-int fuse_bpf_setattr_backing(struct fuse_bpf_inode *fbi, struct iattr *attr);
-bool fuse_bpf_setattr(struct dentry *entry, struct iattr *attr, int *res);
-bool fuse_bpf_permission(struct mnt_idmap *idmap, struct inode *inode,
-			 int mask, int *res);
-bool fuse_bpf_fileattr_get(struct dentry *dentry, struct fileattr *fa,
-			   int *res);
-bool fuse_bpf_fileattr_set(struct dentry *dentry, struct fileattr *fa,
-			   int *res);
 
 #endif /* _FS_FUSE_BPF_H */
