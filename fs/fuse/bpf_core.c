@@ -67,25 +67,6 @@ struct fuse_bpf_inode *fuse_bpf_inode(struct inode *inode)
 	return fbi;
 }
 
-/**
- * fuse_bpf_init_inode - the lock classes of a new inode
- * @inode: a new FUSE inode (I_NEW), its mode set
- *
- * A fuse-bpf mount stacked on another locks an inode of each, one inside
- * the other (a write locks the FUSE inode, then its backing's): inodes of
- * fuse-bpf mounts have lock classes by the stacking depth their mount
- * negotiated, as overlayfs's have, so that lockdep tells the two apart.
- */
-void fuse_bpf_init_inode(struct inode *inode)
-{
-	static struct lock_class_key keys[FILESYSTEM_MAX_STACK_DEPTH + 1][2];
-	int depth = inode->i_sb->s_stack_depth;
-
-	if (get_fuse_conn(inode)->bpf && depth <= FILESYSTEM_MAX_STACK_DEPTH)
-		lockdep_set_class(&inode->i_rwsem,
-				  &keys[depth][S_ISDIR(inode->i_mode)]);
-}
-
 void fuse_bpf_inode_alloc(struct fuse_inode *fi, struct super_block *sb)
 {
 	fi->bpf = get_fuse_conn_super(sb)->bpf ? FUSE_BPF_UNDECIDED : NULL;
@@ -277,12 +258,14 @@ void fuse_bpf_copyattr(struct inode *inode)
 /**
  * fuse_bpf_attr_keep - the backing's attributes over a daemon's reply
  * @inode: a FUSE inode whose attributes were just set from a reply
- * @attr: the reply's attributes; its size is applied after this
+ * @attr: the reply's attributes; its size is applied after this, and a
+ *	forwarded getattr reports its inode number
  *
  * The backing inode is authoritative: a LOOKUP, revalidation, GETATTR or
  * SETATTR reply about a backed node the daemon knows does not change what
- * the VFS decides on (mode, owner, nlink, size, flags). Called under
- * fi->lock; an inode not yet attached is left as the reply made it.
+ * the VFS decides on (mode, owner, nlink, size, flags) nor its inode
+ * number. Called under fi->lock; an inode not yet attached is left as the
+ * reply made it.
  */
 void fuse_bpf_attr_keep(struct inode *inode, struct fuse_attr *attr)
 {
@@ -292,6 +275,7 @@ void fuse_bpf_attr_keep(struct inode *inode, struct fuse_attr *attr)
 		return;
 	fuse_bpf_copyattr_locked(inode, fbi);
 	attr->size = i_size_read(inode);
+	attr->ino = inode->i_ino;
 }
 
 /**

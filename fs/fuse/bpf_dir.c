@@ -397,7 +397,11 @@ bool fuse_bpf_symlink(struct inode *dir, struct dentry *entry,
  * Remove the backing of @entry, called @name, from @dir's backing dir: a
  * backing entry that is gone is ENOENT, another one ESTALE, as in
  * fuse_bpf_rename_check(). A delegation on it is broken and the removal
- * retried, as do_unlinkat() does.
+ * retried, as do_unlinkat() does, though the VFS still holds the FUSE
+ * directory's lock (and the victim's) over the wait, up to the backing's
+ * lease-break time: a client that holds a delegation on the backing is
+ * not failed with EWOULDBLOCK, which an unlink through the mount would
+ * never see otherwise.
  */
 static int fuse_bpf_remove(struct inode *dir, struct fuse_bpf_inode *fbi,
 			   struct dentry *entry, struct fuse_bpf_name *name,
@@ -545,7 +549,8 @@ static int fuse_bpf_rename_check(const struct renamedata *rd,
 /*
  * Rename @oldent, called @oldq in the backing, to @newent, called @newq:
  * both directories are backed on one mount. A delegation on either
- * backing inode is broken and the rename retried, as do_renameat2() does.
+ * backing inode is broken and the rename retried, as do_renameat2() does,
+ * with the FUSE locks the VFS holds kept (fuse_bpf_remove()).
  */
 static int fuse_bpf_rename_backing(struct fuse_bpf_inode *ofbi,
 				   struct dentry *oldent,

@@ -71,18 +71,20 @@ static rwf_t fuse_bpf_rwf(int ki_flags)
  */
 static struct file *fuse_bpf_backing_file(struct file *file)
 {
-	struct file *backing = ((struct fuse_file *)file->private_data)->bpf_backing;
-	unsigned int flags = READ_ONCE(file->f_flags) & FUSE_BPF_SETFL_MASK;
+	struct fuse_file *ff = file->private_data;
+	struct file *backing = ff->bpf_backing;
+	unsigned int flags;
 
+	if (!((READ_ONCE(file->f_flags) ^ READ_ONCE(backing->f_flags)) &
+	      FUSE_BPF_SETFL_MASK))
+		return backing;
+	spin_lock(&backing->f_lock);
+	flags = READ_ONCE(file->f_flags) & FUSE_BPF_SETFL_MASK;
 	if (!(backing->f_mode & FMODE_CAN_ODIRECT))
 		flags &= ~O_DIRECT;
-	if ((READ_ONCE(backing->f_flags) & FUSE_BPF_SETFL_MASK) != flags) {
-		spin_lock(&backing->f_lock);
-		backing->f_flags = (backing->f_flags & ~FUSE_BPF_SETFL_MASK) |
-				   flags;
-		backing->f_iocb_flags = iocb_flags(backing);
-		spin_unlock(&backing->f_lock);
-	}
+	backing->f_flags = (backing->f_flags & ~FUSE_BPF_SETFL_MASK) | flags;
+	backing->f_iocb_flags = iocb_flags(backing);
+	spin_unlock(&backing->f_lock);
 	return backing;
 }
 
@@ -129,11 +131,12 @@ bool fuse_bpf_open(struct inode *inode, struct file *file, int *res)
 	ff->nodeid = get_node_id(inode);
 	/*
 	 * What goes to the daemon bypasses FUSE's page cache, and the file's
-	 * backing is its inode's, whatever passthrough the daemon asked for;
-	 * its other flags stand.
+	 * backing is its inode's, whatever passthrough the daemon asked for.
+	 * A stream has no position, which the backing's I/O needs (as
+	 * upstream passthrough refuses it). The daemon's other flags stand.
 	 */
-	ff->open_flags = (ff->open_flags & ~FOPEN_PASSTHROUGH) |
-			 FOPEN_DIRECT_IO;
+	ff->open_flags &= ~(FOPEN_PASSTHROUGH | FOPEN_STREAM);
+	ff->open_flags |= FOPEN_DIRECT_IO;
 	file->private_data = ff;
 
 	/* O_TRUNC is the VFS's, after open: setattr, fuse_bpf_setattr() */
@@ -161,10 +164,8 @@ bool fuse_bpf_open(struct inode *inode, struct file *file, int *res)
 		ff->bpf_backing = NULL;
 		fuse_sync_release(get_fuse_inode(inode), ff, file->f_flags);
 		file->private_data = NULL;
-	} else if (ff->open_flags & FOPEN_STREAM) {
-		/* as fuse_finish_open() */
-		stream_open(inode, file);
 	} else if (ff->open_flags & FOPEN_NONSEEKABLE) {
+		/* as fuse_finish_open() */
 		nonseekable_open(inode, file);
 	}
 	fuse_bpf_copyattr(inode);
@@ -722,9 +723,10 @@ bool fuse_bpf_fsync(struct file *file, loff_t start, loff_t end,
  * @sb: the FUSE super block, its s_umount held
  *
  * syncfs(2) of a fuse-bpf mount syncs each file system that backs one of
- * its inodes, once, as overlayfs syncs its upper layer. Backings stack
- * only on file systems of a lower s_stack_depth, which is the lockdep
- * subclass of their s_umount here.
+ * the inodes it has in memory, once, as overlayfs syncs its upper layer
+ * (a backing whose FUSE inodes were all evicted is left to its own
+ * writeback). Backings stack only on file systems of a lower
+ * s_stack_depth, which is the lockdep subclass of their s_umount here.
  *
  * Return: the first error, or 0.
  */
@@ -733,18 +735,19 @@ int fuse_bpf_sync_fs(struct super_block *sb)
 	struct inode *inode, *prev = NULL;
 	struct fuse_bpf_inode *fbi;
 	struct super_block *bsb;
-	DEFINE_XARRAY(done);
+	struct xarray done;
 	int err = 0, ret;
 
 	if (!get_fuse_conn_super(sb)->bpf)
 		return 0;
+	xa_init(&done);
 	spin_lock(&sb->s_inode_list_lock);
 	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
 		spin_lock(&inode->i_lock);
 		/* not being evicted: its backing stays */
 		fbi = fuse_bpf_backed(inode);
 		if ((inode->i_state & (I_FREEING | I_WILL_FREE | I_NEW)) ||
-		    !fbi || xa_load(&done, (unsigned long)fbi->path.mnt->mnt_sb)) {
+		    !fbi || xa_load(&done, fbi->path.mnt->mnt_sb->s_dev)) {
 			spin_unlock(&inode->i_lock);
 			continue;
 		}
@@ -756,7 +759,7 @@ int fuse_bpf_sync_fs(struct super_block *sb)
 		prev = inode;
 
 		/* without memory, a backing may be synced twice */
-		xa_store(&done, (unsigned long)bsb, xa_mk_value(1), GFP_KERNEL);
+		xa_store(&done, bsb->s_dev, xa_mk_value(1), GFP_KERNEL);
 		down_read_nested(&bsb->s_umount, bsb->s_stack_depth);
 		ret = sync_filesystem(bsb);
 		up_read(&bsb->s_umount);
@@ -1013,10 +1016,11 @@ bool fuse_bpf_copy_file_range(struct file *in, loff_t pos_in,
  * backing file system's, with the credentials of the destination's
  * backing: -EXDEV between two of them. The filters see a copy: the
  * source's read filter and the destination's write filter must both let
- * it go to the backing as it is (their postfilters see the result).
- * Anything else, or a destination that is not backed, is -EOPNOTSUPP, as
- * on FUSE, which has no remap request; cp --reflink=auto then copies,
- * through the filters.
+ * it go to the backing as it is (their postfilters see the result), the
+ * range to the end of the file resolved to its length. Anything else (a
+ * range a read size cannot hold, a destination that is not backed) is
+ * -EOPNOTSUPP, as on FUSE, which has no remap request; cp --reflink=auto
+ * then copies, through the filters.
  *
  * Return: the bytes remapped or a negative errno.
  */
@@ -1029,30 +1033,35 @@ static loff_t fuse_bpf_remap_file_range(struct file *in, loff_t pos_in,
 	struct fuse_bpf_inode *fbo = fuse_bpf_inode(inode_out);
 	bool dedup = remap_flags & REMAP_FILE_DEDUP;
 	const struct cred *old_cred;
+	struct file *bin, *bout;
 	struct fuse_bpf_copy c;
 	loff_t ret;
 
 	if (remap_flags & ~(REMAP_FILE_DEDUP | REMAP_FILE_ADVISORY))
 		return -EINVAL;
-	if (!fbi || !fbo ||
+	if (!fbi || !fbo)
+		return -EOPNOTSUPP;
+	/* the filters decide on the range the backing remaps, no more */
+	if (!len)
+		len = max_t(loff_t, i_size_read(d_inode(fbi->path.dentry)) -
+				    pos_in, 0);
+	if (len > UINT_MAX ||
 	    !fuse_bpf_copy_sides(&c, in, fbi, pos_in, out, fbo, pos_out, len))
 		return -EOPNOTSUPP;
+	bin = fuse_bpf_backing_file(in);
+	bout = fuse_bpf_backing_file(out);
 	inode_lock(inode_out);
 	/* a clone writes @out: the caller decides what privileges go */
 	ret = dedup ? 0 : file_remove_privs(out);
 	if (!ret) {
 		old_cred = override_creds(fbo->cred);
 		if (dedup)
-			ret = vfs_dedupe_file_range_one(fuse_bpf_backing_file(in),
-							pos_in,
-							fuse_bpf_backing_file(out),
+			ret = vfs_dedupe_file_range_one(bin, pos_in, bout,
 							pos_out, len,
 							remap_flags);
 		else
-			ret = vfs_clone_file_range(fuse_bpf_backing_file(in),
-						   pos_in,
-						   fuse_bpf_backing_file(out),
-						   pos_out, len, remap_flags);
+			ret = vfs_clone_file_range(bin, pos_in, bout, pos_out,
+						   len, remap_flags);
 		revert_creds(old_cred);
 	}
 	fuse_bpf_copyattr(inode_out);
@@ -1083,11 +1092,13 @@ bool fuse_bpf_local_locks(struct inode *inode)
 
 int fuse_bpf_file_init(void)
 {
-	fuse_bpf_file_operations[0] = fuse_file_operations;
-	fuse_bpf_file_operations[0].poll = NULL;
-	fuse_bpf_file_operations[0].remap_file_range = fuse_bpf_remap_file_range;
-	fuse_bpf_file_operations[1] = fuse_bpf_file_operations[0];
-	fuse_bpf_file_operations[1].poll = fuse_bpf_poll;
+	struct file_operations *fops = fuse_bpf_file_operations;
+
+	fops[0] = fuse_file_operations;
+	fops[0].poll = NULL;
+	fops[0].remap_file_range = fuse_bpf_remap_file_range;
+	fops[1] = fops[0];
+	fops[1].poll = fuse_bpf_poll;
 	fuse_bpf_aio_cachep = KMEM_CACHE(fuse_bpf_aio, SLAB_HWCACHE_ALIGN);
 	if (!fuse_bpf_aio_cachep)
 		return -ENOMEM;

@@ -397,9 +397,12 @@ static bool fuse_bpf_member_writes(const struct bpf_prog *prog,
 }
 
 /*
- * The verifier passes its own log, which is part of its environment: that
- * is where the program being verified is. What this takes from the
- * verifier's internals is checked against the target kernel's headers.
+ * The verifier hands btf_struct_access() its own log, &env->log: that is
+ * where the program being verified is. The types taken from the
+ * verifier's environment are checked against the target kernel's headers
+ * (container_of() checks the log's); that the log is the environment's is
+ * the verifier's one caller's, check_ptr_to_btf_access(), and
+ * filter_test's refused writes run it.
  */
 static_assert(__same_type(((struct bpf_verifier_env *)NULL)->log,
 			  struct bpf_verifier_log));

@@ -223,18 +223,22 @@ bool fuse_bpf_get_acl(struct inode *inode, struct dentry *dentry, int type,
  * @res: the ACL, NULL or an ERR_PTR(), if this returns true
  *
  * File systems stacked on FUSE and nfsd read ACLs with get_inode_acl():
- * they get the backing's, through the getxattr filter as for getfacl. The
- * filter may sleep: not in an RCU walk (-ECHILD).
+ * they get the backing's, in its ids as the inode's owner is, through the
+ * getxattr filter as for getfacl. In an RCU walk, the backing's cached ACL
+ * if there is no filter (as overlayfs), else -ECHILD: a filter may sleep.
  *
  * Return: false if the operation goes to the daemon.
  */
 bool fuse_bpf_get_inode_acl(struct inode *inode, int type, bool rcu,
 			    struct posix_acl **res)
 {
-	if (!fuse_bpf_inode(inode))
+	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
+
+	if (!fbi)
 		return false;
 	if (rcu) {
-		*res = ERR_PTR(-ECHILD);
+		*res = fbi->filter ? ERR_PTR(-ECHILD) :
+		       get_cached_acl_rcu(d_inode(fbi->path.dentry), type);
 		return true;
 	}
 	return fuse_bpf_get_acl(inode, NULL, type, res);
