@@ -25,11 +25,6 @@
 #define MISC_MAJOR	10
 #define FUSE_MINOR	229
 
-static int unload(void)
-{
-	return syscall(SYS_delete_module, "fuse_bpf", O_NONBLOCK);
-}
-
 static bool has_filesystem(const char *name)
 {
 	FILE *f = fopen("/proc/filesystems", "r");
@@ -135,7 +130,8 @@ TEST_F_TIMEOUT(module, reload_ten_times, 600)
 	int i, err;
 
 	for (i = 0; i < 10; i++) {
-		ASSERT_EQ(0, unload()) TH_LOG("unload %d: %s", i, strerror(errno));
+		err = try_unload();
+		ASSERT_EQ(0, err) TH_LOG("unload %d: %s", i, strerror(err));
 		ASSERT_FALSE(module_loaded());
 		ASSERT_FALSE(has_filesystem(FUSE_BPF_FSTYPE));
 		ASSERT_NE(0, access(FUSE_BPF_DEVICE, F_OK));
@@ -150,11 +146,10 @@ TEST_F_TIMEOUT(module, reload_ten_times, 600)
 TEST_F(module, unload_refused_while_mounted)
 {
 	ASSERT_EQ(0, td_start(&self->td, self->backing, self->mnt, 0));
-	ASSERT_EQ(-1, unload());
-	EXPECT_EQ(EWOULDBLOCK, errno);
+	ASSERT_EQ(EWOULDBLOCK, try_unload());
 	EXPECT_TRUE(module_loaded());
 	ASSERT_EQ(0, td_stop(&self->td));
-	ASSERT_EQ(0, unload());
+	ASSERT_EQ(0, try_unload());
 	ASSERT_EQ(0, load_module());
 }
 
@@ -164,10 +159,9 @@ TEST_F(module, unload_refused_while_device_open)
 
 	fd = open(FUSE_BPF_DEVICE, O_RDWR);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(-1, unload());
-	EXPECT_EQ(EWOULDBLOCK, errno);
+	ASSERT_EQ(EWOULDBLOCK, try_unload());
 	close(fd);
-	ASSERT_EQ(0, unload());
+	ASSERT_EQ(0, try_unload());
 	ASSERT_EQ(0, load_module());
 }
 
@@ -181,11 +175,10 @@ TEST_F(module, control_fs_lists_connection)
 	EXPECT_EQ(1, count_entries(FUSE_BPF_CTL_MOUNT));
 	ASSERT_EQ(0, td_stop(&self->td));
 	EXPECT_EQ(0, count_entries(FUSE_BPF_CTL_MOUNT));
-	ASSERT_EQ(-1, unload());
-	EXPECT_EQ(EWOULDBLOCK, errno);
+	ASSERT_EQ(EWOULDBLOCK, try_unload());
 	ASSERT_EQ(0, umount(FUSE_BPF_CTL_MOUNT));
 	self->ctl_mounted = false;
-	ASSERT_EQ(0, unload());
+	ASSERT_EQ(0, try_unload());
 	ASSERT_EQ(0, load_module());
 }
 

@@ -233,13 +233,10 @@ static inline int load_module(void)
 	return err;
 }
 
-/* Unload the module if nothing holds it, else keep why in *@err. */
-static inline bool unloaded(int *err)
+/* Unload the module unless held: 0 or an errno (EWOULDBLOCK: held). */
+static inline int try_unload(void)
 {
-	if (!syscall(SYS_delete_module, "fuse_bpf", O_NONBLOCK))
-		return true;
-	*err = errno;
-	return false;
+	return syscall(SYS_delete_module, "fuse_bpf", O_NONBLOCK) ? errno : 0;
 }
 
 /*
@@ -250,11 +247,10 @@ static inline bool unloaded(int *err)
  */
 static inline int reload_module(void)
 {
-	int err = 0;
+	int err;
 
-	if (!WAIT_UNTIL(unloaded(&err)))
-		return err;
-	return load_module();
+	WAIT_UNTIL((err = try_unload()) != EWOULDBLOCK);
+	return err ?: load_module();
 }
 
 #endif
