@@ -3,7 +3,9 @@
 # Count the TAP results the guest printed and end with one line
 # "N passed, N failed[, N skipped]".  A test binary that exits non-zero
 # without reporting a failure, one that reports fewer results than its plan,
-# and a guest that never reaches FUSEBPF-END each count as a failure.
+# one that reports no failure but left something behind (FUSEBPF-LEFT,
+# scripts/guest-init), and a guest that never reaches FUSEBPF-END each
+# count as a failure.
 function section_end(name, rc) {
 	if (plan > results) {
 		printf("not ok - %s: %d of %d results missing\n", name, plan - results, plan)
@@ -11,8 +13,12 @@ function section_end(name, rc) {
 	} else if (rc != 0 && !section_failed) {
 		printf("not ok - %s exited with status %d\n", name, rc)
 		failed++
+	} else if (left != "" && !section_failed) {
+		printf("not ok - %s left behind:%s\n", name, left)
+		failed++
 	}
 	plan = results = section_failed = 0
+	left = ""
 }
 /^1\.\.[0-9]+/ { split($0, p, "."); plan = p[3] + 0 }
 /^ok [0-9]+/ {
@@ -20,6 +26,7 @@ function section_end(name, rc) {
 	if ($0 ~ /# SKIP/) skipped++; else passed++
 }
 /^not ok [0-9]+/ { results++; section_failed++; failed++ }
+/^FUSEBPF-LEFT / { left = substr($0, length($1 " " $2) + 1) }
 /^FUSEBPF-RC / { section_end($2, $3 + 0) }
 /^FUSEBPF-END/ { ended = 1 }
 END {

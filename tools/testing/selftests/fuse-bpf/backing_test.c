@@ -983,8 +983,11 @@ TEST_F(backing, backing_removed_underneath)
 	struct stat s;
 	int fd;
 
-	/* a cached dentry the daemon said is valid for a minute */
-	self->td.ctl->entry_valid = 60;
+	/*
+	 * a cached dentry the daemon said is valid for a day: still cached
+	 * at the walk after the unlink, however slow the guest
+	 */
+	self->td.ctl->entry_valid = 86400;
 	fd = open_file(_metadata, self->mfd, &self->td, O_RDONLY);
 	ASSERT_EQ(0, fstatat(self->mfd, "file", &s, 0));
 	ASSERT_EQ(0, unlinkat(self->bfd, "file", 0));

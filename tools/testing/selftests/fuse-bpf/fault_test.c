@@ -40,6 +40,8 @@ FIXTURE(fault) {
 	int bfd;
 	int mfd;
 	struct test_daemon td;
+	struct test_daemon ltd;		/* of stack_on_stock() */
+	char dir[DIR_PATH_LEN];		/* mounted by remount_on() */
 	char data[DATA_SIZE];
 	char buf[DATA_SIZE];
 };
@@ -56,13 +58,26 @@ FIXTURE_SETUP(fault)
 	snprintf(self->td.ctl->only, sizeof(self->td.ctl->only), "file");
 }
 
+/*
+ * Whatever a test got to, the next finds nothing mounted and the module
+ * loaded: td_stop() also unmounts the mount of a daemon the test killed.
+ */
 FIXTURE_TEARDOWN(fault)
 {
+	int err;
+
 	if (self->mfd >= 0)
 		close(self->mfd);
 	if (self->bfd >= 0)
 		close(self->bfd);
 	td_stop(&self->td);
+	td_stop(&self->ltd);
+	if (self->dir[0])
+		umount2(self->dir, MNT_DETACH);
+	if (!module_loaded()) {
+		err = load_module();
+		EXPECT_EQ(0, err) TH_LOG("load: %s", strerror(err));
+	}
 }
 
 enum call { CALL_READ, CALL_WRITE, CALL_LOOKUP };
@@ -96,19 +111,15 @@ static int kill_during(struct __test_metadata *_metadata,
 		       struct test_daemon *td, int mfd, unsigned int opcode,
 		       enum call call, int fd)
 {
-	int status, i;
+	int status;
 	pid_t child;
 
 	td->ctl->stall_opcode = opcode;
 	child = fork();
 	if (!child)
 		call_and_exit(call, mfd, fd);
-	for (i = 0; i < 1000; i++) {
-		if (__atomic_load_n(&td->ctl->stalled, __ATOMIC_ACQUIRE))
-			break;
-		usleep(10000);
-	}
-	EXPECT_GT(1000, i);
+	EXPECT_TRUE(WAIT_UNTIL(__atomic_load_n(&td->ctl->stalled,
+					       __ATOMIC_ACQUIRE)));
 	EXPECT_EQ(0, kill(td->pid, SIGKILL));
 	EXPECT_EQ(td->pid, waitpid(td->pid, NULL, 0));
 	td->pid = 0;
@@ -258,20 +269,19 @@ static void stack_on_stock(struct __test_metadata *_metadata,
 TEST_F(fault, killed_during_backing_aio)
 {
 	char lower[DIR_PATH_LEN];
-	struct test_daemon ltd;
 	aio_context_t ctx = 0;
 	struct iocb cb[AIO_NR];
 	int fd, lfd;
 	char *p;
 
 	stack_on_stock(_metadata, &self->td, &self->mfd, self->backing,
-		       self->mnt, lower, &ltd, &lfd);
+		       self->mnt, lower, &self->ltd, &lfd);
 	ASSERT_EQ(0, posix_memalign((void **)&p, BLOCK, DATA_SIZE));
 	fill(p, DATA_SIZE, 9);
 	fd = openat(self->mfd, "file", O_RDWR | O_DIRECT | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, syscall(SYS_io_setup, AIO_NR, &ctx));
-	td_reset(&ltd);
+	td_reset(&self->ltd);
 	ASSERT_EQ(0, submit_writes(ctx, fd, p, cb));
 	ASSERT_EQ(0, kill(self->td.pid, SIGKILL));
 	EXPECT_EQ(self->td.pid, waitpid(self->td.pid, NULL, 0));
@@ -279,12 +289,12 @@ TEST_F(fault, killed_during_backing_aio)
 	/* the backed file needs no daemon of its own: every write lands */
 	EXPECT_EQ(AIO_NR, reap(ctx));
 	syscall(SYS_io_destroy, ctx);
-	EXPECT_LT(0, td_count(&ltd, FUSE_WRITE));
+	EXPECT_LT(0, td_count(&self->ltd, FUSE_WRITE));
 	EXPECT_EQ(BLOCK, pread(fd, self->buf, BLOCK, 0));
 	EXPECT_EQ(0, close(fd));
 	unmount_and_reload(_metadata, &self->mfd, self->mnt);
 	close(lfd);
-	EXPECT_EQ(0, td_stop(&ltd));
+	EXPECT_EQ(0, td_stop(&self->ltd));
 	memcpy(self->data, p, AIO_NR * BLOCK);
 	EXPECT_EQ(DATA_SIZE, get_file(self->bfd, "file", self->buf,
 				      DATA_SIZE));
@@ -295,7 +305,6 @@ TEST_F(fault, killed_during_backing_aio)
 TEST_F(fault, lazy_unmount_with_open_files_and_aio)
 {
 	char lower[DIR_PATH_LEN];
-	struct test_daemon ltd;
 	aio_context_t ctx = 0;
 	struct iocb cb[AIO_NR];
 	int fd, dfd, ufd, lfd;
@@ -303,7 +312,7 @@ TEST_F(fault, lazy_unmount_with_open_files_and_aio)
 	char *p;
 
 	stack_on_stock(_metadata, &self->td, &self->mfd, self->backing,
-		       self->mnt, lower, &ltd, &lfd);
+		       self->mnt, lower, &self->ltd, &lfd);
 	ASSERT_EQ(0, posix_memalign((void **)&p, BLOCK, DATA_SIZE));
 	fill(p, DATA_SIZE, 11);
 	fd = openat(self->mfd, "file", O_RDWR | O_CLOEXEC);
@@ -336,7 +345,7 @@ TEST_F(fault, lazy_unmount_with_open_files_and_aio)
 	EXPECT_EQ(0, td_stop(&self->td));
 	EXPECT_EQ(0, reload_module());
 	close(lfd);
-	EXPECT_EQ(0, td_stop(&ltd));
+	EXPECT_EQ(0, td_stop(&self->ltd));
 	EXPECT_EQ(DATA_SIZE, get_file(self->bfd, "file", self->buf,
 				      DATA_SIZE));
 	EXPECT_EQ(0, memcmp(self->buf, self->data, DATA_SIZE));
@@ -392,7 +401,6 @@ static bool holds_chunks(int dirfd, const char *name, const char *data,
 
 TEST_F(fault, backing_full)
 {
-	char dir[DIR_PATH_LEN];
 	size_t len = 0;
 	ssize_t n;
 	int fd;
@@ -400,7 +408,7 @@ TEST_F(fault, backing_full)
 	/* the RAM disk of scripts/guest-init or the debug kernel's */
 	ASSERT_EQ(0, system("/usr/bin/mkfs.ext4 -q -F /dev/ram0"));
 	remount_on(_metadata, &self->td, &self->mfd, &self->bfd, self->mnt,
-		   self->data, dir, "/dev/ram0", "ext4", NULL);
+		   self->data, self->dir, "/dev/ram0", "ext4", NULL);
 	fd = openat(self->mfd, "file", O_WRONLY | O_TRUNC | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	do {
@@ -422,22 +430,22 @@ TEST_F(fault, backing_full)
 	EXPECT_EQ(0, td_stop(&self->td));
 	close(self->bfd);
 	self->bfd = -1;
-	EXPECT_EQ(0, umount(dir));
+	EXPECT_EQ(0, umount(self->dir));
 }
 
 TEST_F(fault, backing_remounted_read_only)
 {
-	char dir[DIR_PATH_LEN];
 	int fd, dir_fd;
 
 	remount_on(_metadata, &self->td, &self->mfd, &self->bfd, self->mnt,
-		   self->data, dir, "tmpfs", "tmpfs", "size=1m");
+		   self->data, self->dir, "tmpfs", "tmpfs", "size=1m");
 	ASSERT_EQ(0, mkdirat(self->bfd, "dir", 0755));
 	fd = openat(self->mfd, "file", O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	dir_fd = openat(self->mfd, "dir", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_LE(0, dir_fd);
-	ASSERT_EQ(0, mount(NULL, dir, NULL, MS_REMOUNT | MS_RDONLY, NULL));
+	ASSERT_EQ(0, mount(NULL, self->dir, NULL, MS_REMOUNT | MS_RDONLY,
+			   NULL));
 	/* writes fail with EROFS */
 	EXPECT_EQ(-1, openat(self->mfd, "file", O_WRONLY | O_CLOEXEC));
 	EXPECT_EQ(EROFS, errno);
@@ -456,7 +464,7 @@ TEST_F(fault, backing_remounted_read_only)
 	EXPECT_EQ(0, memcmp(self->buf, self->data, BLOCK));
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd, "file"));
 	/* and writes work again once it is writable */
-	ASSERT_EQ(0, mount(NULL, dir, NULL, MS_REMOUNT, NULL));
+	ASSERT_EQ(0, mount(NULL, self->dir, NULL, MS_REMOUNT, NULL));
 	EXPECT_EQ(0, mkdirat(dir_fd, "sub", 0755));
 	EXPECT_EQ(0, td_count(&self->td, FUSE_MKDIR));
 	EXPECT_EQ(0, close(fd));
@@ -466,7 +474,7 @@ TEST_F(fault, backing_remounted_read_only)
 	EXPECT_EQ(0, td_stop(&self->td));
 	close(self->bfd);
 	self->bfd = -1;
-	EXPECT_EQ(0, umount(dir));
+	EXPECT_EQ(0, umount(self->dir));
 }
 
 TEST_HARNESS_MAIN

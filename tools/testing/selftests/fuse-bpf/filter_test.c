@@ -897,17 +897,10 @@ static void *io_loop(void *arg)
 	return NULL;
 }
 
-/* Wait (10 s at most) until *@count is at least 10. */
+/* Wait (WAIT_SECS at most) until *@count is at least 10. */
 static bool reaches_ten(int *count)
 {
-	int i;
-
-	for (i = 0; i < 1000; i++) {
-		if (__atomic_load_n(count, __ATOMIC_ACQUIRE) >= 10)
-			return true;
-		usleep(10000);
-	}
-	return false;
+	return WAIT_UNTIL(__atomic_load_n(count, __ATOMIC_ACQUIRE) >= 10);
 }
 
 TEST_F(filter, instance_gone_during_io)
@@ -947,66 +940,103 @@ TEST_F(filter, instance_gone_during_io)
  * asynchronously (-EIOCBQUEUED, then the lower daemon's reply): the
  * postfilters see the completed byte counts.
  */
-TEST(aio_postfilter_sees_queued_completion)
-{
-	char backing[DIR_PATH_LEN], lower[DIR_PATH_LEN];
-	char upper[DIR_PATH_LEN] = "/tmp/upper-XXXXXX";
+FIXTURE(queued) {
+	char backing[DIR_PATH_LEN];
+	char lower[DIR_PATH_LEN];
+	char upper[DIR_PATH_LEN];
+	int bfd, lfd, ufd;
 	struct test_daemon ltd, utd;
-	int bfd, lfd, ufd, fd;
 	struct filters *skel;
 	char *data, *buf;
+};
 
-	ASSERT_EQ(0, posix_memalign((void **)&data, 4096, DATA_SIZE));
-	ASSERT_EQ(0, posix_memalign((void **)&buf, 4096, DATA_SIZE));
-	fill(data, DATA_SIZE, 11);
-	ASSERT_EQ(0, make_dirs(backing, lower, &bfd));
-	ASSERT_NE(NULL, mkdtemp(upper));
-	ASSERT_EQ(0, put_file(bfd, "observe", data, DATA_SIZE, 0644));
-	ASSERT_EQ(0, mount_dirs(&ltd, backing, lower, TD_STOCK, &lfd));
-	ASSERT_EQ(0, mount_dirs(&utd, lower, upper, TD_BPF, &ufd));
-	skel = filters__open_and_load();
-	ASSERT_NE(NULL, skel);
-	ASSERT_EQ(0, filters__attach(skel));
-	ASSERT_EQ(0, td_register_skel(&utd, skel->skeleton));
-	utd.ctl->ext.ops_action = FUSE_BPF_OPS_NAME;
-	snprintf(utd.ctl->ext.ops_name, FUSE_BPF_NAME_LEN, "observe");
-
-	fd = openat(ufd, "observe", O_RDWR | O_DIRECT | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	td_reset(&ltd);
-	EXPECT_EQ(4096, aio_rw(fd, IOCB_CMD_PREAD, buf, 4096, 4096));
-	EXPECT_EQ(4096, skel->bss->read_seen);
-	EXPECT_EQ(0, memcmp(buf, data + 4096, 4096));
-	/* within the file: FUSE makes extending direct writes synchronous */
-	memset(buf, 'q', 4096);
-	EXPECT_EQ(4096, aio_rw(fd, IOCB_CMD_PWRITE, buf, 4096, 0));
-	EXPECT_EQ(4096, skel->bss->write_seen);
-	/* through the lower daemon, which FUSE's async direct I/O waits for */
-	EXPECT_LT(0, td_count(&ltd, FUSE_READ));
-	EXPECT_LT(0, td_count(&ltd, FUSE_WRITE));
-	EXPECT_EQ(0, td_count(&utd, FUSE_READ));
-	EXPECT_EQ(0, td_count(&utd, FUSE_WRITE));
-	EXPECT_TRUE(same_as_backing(_metadata, ufd, bfd, "observe"));
-	EXPECT_EQ(0, close(fd));
-
-	filters__destroy(skel);
-	close(ufd);
-	EXPECT_EQ(0, td_stop(&utd));
-	close(lfd);
-	EXPECT_EQ(0, td_stop(&ltd));
-	close(bfd);
-	free(data);
-	free(buf);
+FIXTURE_SETUP(queued)
+{
+	self->bfd = self->lfd = self->ufd = -1;
+	snprintf(self->upper, DIR_PATH_LEN, "/tmp/upper-XXXXXX");
+	ASSERT_EQ(0, posix_memalign((void **)&self->data, 4096, DATA_SIZE));
+	ASSERT_EQ(0, posix_memalign((void **)&self->buf, 4096, DATA_SIZE));
+	fill(self->data, DATA_SIZE, 11);
+	ASSERT_EQ(0, make_dirs(self->backing, self->lower, &self->bfd));
+	ASSERT_NE(NULL, mkdtemp(self->upper));
+	ASSERT_EQ(0, put_file(self->bfd, "observe", self->data, DATA_SIZE,
+			      0644));
 }
 
-TEST(rmmod_refused_while_filters_loaded)
+/* the upper mount first: its backing files are on the lower one */
+FIXTURE_TEARDOWN(queued)
 {
-	struct filters *skel = filters__open_and_load();
+	close(self->ufd);
+	EXPECT_EQ(0, td_stop(&self->utd));
+	filters__destroy(self->skel);
+	close(self->lfd);
+	EXPECT_EQ(0, td_stop(&self->ltd));
+	close(self->bfd);
+	free(self->data);
+	free(self->buf);
+}
 
-	ASSERT_NE(NULL, skel);
-	ASSERT_EQ(0, filters__attach(skel));
-	EXPECT_NE(0, syscall(SYS_delete_module, "fuse_bpf", O_NONBLOCK));
-	filters__destroy(skel);
+TEST_F(queued, aio_postfilter_sees_completion)
+{
+	int fd;
+
+	ASSERT_EQ(0, mount_dirs(&self->ltd, self->backing, self->lower,
+				TD_STOCK, &self->lfd));
+	ASSERT_EQ(0, mount_dirs(&self->utd, self->lower, self->upper, TD_BPF,
+				&self->ufd));
+	self->skel = filters__open_and_load();
+	ASSERT_NE(NULL, self->skel);
+	ASSERT_EQ(0, filters__attach(self->skel));
+	ASSERT_EQ(0, td_register_skel(&self->utd, self->skel->skeleton));
+	self->utd.ctl->ext.ops_action = FUSE_BPF_OPS_NAME;
+	snprintf(self->utd.ctl->ext.ops_name, FUSE_BPF_NAME_LEN, "observe");
+
+	fd = openat(self->ufd, "observe", O_RDWR | O_DIRECT | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	td_reset(&self->ltd);
+	EXPECT_EQ(4096, aio_rw(fd, IOCB_CMD_PREAD, self->buf, 4096, 4096));
+	EXPECT_EQ(4096, self->skel->bss->read_seen);
+	EXPECT_EQ(0, memcmp(self->buf, self->data + 4096, 4096));
+	/* within the file: FUSE makes extending direct writes synchronous */
+	memset(self->buf, 'q', 4096);
+	EXPECT_EQ(4096, aio_rw(fd, IOCB_CMD_PWRITE, self->buf, 4096, 0));
+	EXPECT_EQ(4096, self->skel->bss->write_seen);
+	/* through the lower daemon, which FUSE's async direct I/O waits for */
+	EXPECT_LT(0, td_count(&self->ltd, FUSE_READ));
+	EXPECT_LT(0, td_count(&self->ltd, FUSE_WRITE));
+	EXPECT_EQ(0, td_count(&self->utd, FUSE_READ));
+	EXPECT_EQ(0, td_count(&self->utd, FUSE_WRITE));
+	EXPECT_TRUE(same_as_backing(_metadata, self->ufd, self->bfd,
+				    "observe"));
+	EXPECT_EQ(0, close(fd));
+}
+
+/* The module is loaded again at the end, whatever failed. */
+FIXTURE(rmmod) {
+	struct filters *skel;
+};
+
+FIXTURE_SETUP(rmmod) {}
+
+FIXTURE_TEARDOWN(rmmod)
+{
+	int err;
+
+	filters__destroy(self->skel);
+	if (!module_loaded()) {
+		err = load_module();
+		EXPECT_EQ(0, err) TH_LOG("load: %s", strerror(err));
+	}
+}
+
+TEST_F(rmmod, refused_while_filters_loaded)
+{
+	self->skel = filters__open_and_load();
+	ASSERT_NE(NULL, self->skel);
+	ASSERT_EQ(0, filters__attach(self->skel));
+	EXPECT_EQ(EWOULDBLOCK, try_unload());
+	filters__destroy(self->skel);
+	self->skel = NULL;
 	EXPECT_EQ(0, reload_module());
 }
 

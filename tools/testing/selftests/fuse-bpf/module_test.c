@@ -20,32 +20,10 @@
 
 #include "kselftest_harness.h"
 #include "test_daemon.h"
+#include "test_util.h"
 
-#define MODULE_PATH	"/lib/modules/fuse_bpf.ko"
 #define MISC_MAJOR	10
 #define FUSE_MINOR	229
-
-static int load(void)
-{
-	int fd = open(MODULE_PATH, O_RDONLY | O_CLOEXEC);
-	int ret;
-
-	if (fd < 0)
-		return -1;
-	ret = syscall(SYS_finit_module, fd, "", 0);
-	close(fd);
-	return ret;
-}
-
-static int unload(void)
-{
-	return syscall(SYS_delete_module, "fuse_bpf", O_NONBLOCK);
-}
-
-static bool loaded(void)
-{
-	return !access("/sys/module/fuse_bpf", F_OK);
-}
 
 static bool has_filesystem(const char *name)
 {
@@ -87,19 +65,44 @@ static int count_entries(const char *path)
 	return n;
 }
 
-static void make_dirs(char *backing, char *mnt)
+/*
+ * Each test starts with the module loaded and leaves it so, whatever
+ * failed: the teardown stops a daemon left running, unmounts the control
+ * file system and loads the module again if a test left it unloaded.
+ */
+FIXTURE(module) {
+	char backing[DIR_PATH_LEN];
+	char mnt[DIR_PATH_LEN];
+	int bfd;
+	struct test_daemon td;
+	bool ctl_mounted;
+};
+
+FIXTURE_SETUP(module)
 {
-	snprintf(backing, 64, "/tmp/mod-backing-XXXXXX");
-	snprintf(mnt, 64, "/tmp/mod-mnt-XXXXXX");
-	if (!mkdtemp(backing) || !mkdtemp(mnt))
-		abort();
+	self->bfd = -1;
+	ASSERT_TRUE(module_loaded() || !load_module());
+	ASSERT_EQ(0, make_dirs(self->backing, self->mnt, &self->bfd));
 }
 
-TEST(names_beside_stock_fuse)
+FIXTURE_TEARDOWN(module)
+{
+	int err;
+
+	td_stop(&self->td);
+	if (self->ctl_mounted)
+		umount2(FUSE_BPF_CTL_MOUNT, MNT_DETACH);
+	close(self->bfd);
+	if (!module_loaded()) {
+		err = load_module();
+		EXPECT_EQ(0, err) TH_LOG("load: %s", strerror(err));
+	}
+}
+
+TEST_F(module, names_beside_stock_fuse)
 {
 	struct stat s;
 
-	ASSERT_TRUE(loaded() || !load());
 	ASSERT_EQ(0, stat(FUSE_BPF_DEVICE, &s));
 	EXPECT_TRUE(S_ISCHR(s.st_mode));
 	EXPECT_EQ(MISC_MAJOR, major(s.st_rdev));
@@ -121,84 +124,62 @@ TEST(names_beside_stock_fuse)
 	EXPECT_TRUE(is_dir("/sys/module/fuse_bpf/parameters"));
 }
 
-/*
- * Ten loads take long on a debug kernel (BTF, KASAN): a timeout of its
- * own, and the module loaded again for the next tests if a load failed.
- */
-FIXTURE(reload) {};
-FIXTURE_SETUP(reload) {}
-FIXTURE_TEARDOWN(reload)
+/* Ten loads take long on a debug kernel (BTF, KASAN): 7 s under TCG. */
+TEST_F_TIMEOUT(module, reload_ten_times, 600)
 {
-	if (!loaded())
-		load();
-}
+	int i, err;
 
-TEST_F_TIMEOUT(reload, ten_times, 600)
-{
-	int i;
-
-	ASSERT_TRUE(loaded() || !load());
 	for (i = 0; i < 10; i++) {
-		ASSERT_EQ(0, unload()) TH_LOG("unload %d: %s", i, strerror(errno));
-		ASSERT_FALSE(loaded());
+		err = try_unload();
+		ASSERT_EQ(0, err) TH_LOG("unload %d: %s", i, strerror(err));
+		ASSERT_FALSE(module_loaded());
 		ASSERT_FALSE(has_filesystem(FUSE_BPF_FSTYPE));
 		ASSERT_NE(0, access(FUSE_BPF_DEVICE, F_OK));
-		ASSERT_EQ(0, load()) TH_LOG("load %d: %s", i, strerror(errno));
+		err = load_module();
+		ASSERT_EQ(0, err) TH_LOG("load %d: %s", i, strerror(err));
 		ASSERT_TRUE(has_filesystem(FUSE_BPF_FSTYPE));
 		ASSERT_EQ(0, access(FUSE_BPF_DEVICE, F_OK));
 	}
 	ASSERT_TRUE(has_filesystem("fuse"));
 }
 
-TEST(unload_refused_while_mounted)
+TEST_F(module, unload_refused_while_mounted)
 {
-	char backing[64], mnt[64];
-	struct test_daemon td;
-
-	ASSERT_TRUE(loaded() || !load());
-	make_dirs(backing, mnt);
-	ASSERT_EQ(0, td_start(&td, backing, mnt, 0));
-	ASSERT_EQ(-1, unload());
-	EXPECT_EQ(EWOULDBLOCK, errno);
-	EXPECT_TRUE(loaded());
-	ASSERT_EQ(0, td_stop(&td));
-	ASSERT_EQ(0, unload());
-	ASSERT_EQ(0, load());
+	ASSERT_EQ(0, td_start(&self->td, self->backing, self->mnt, 0));
+	ASSERT_EQ(EWOULDBLOCK, try_unload());
+	EXPECT_TRUE(module_loaded());
+	ASSERT_EQ(0, td_stop(&self->td));
+	ASSERT_EQ(0, try_unload());
+	ASSERT_EQ(0, load_module());
 }
 
-TEST(unload_refused_while_device_open)
+TEST_F(module, unload_refused_while_device_open)
 {
 	int fd;
 
-	ASSERT_TRUE(loaded() || !load());
 	fd = open(FUSE_BPF_DEVICE, O_RDWR);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(-1, unload());
-	EXPECT_EQ(EWOULDBLOCK, errno);
+	ASSERT_EQ(EWOULDBLOCK, try_unload());
 	close(fd);
-	ASSERT_EQ(0, unload());
-	ASSERT_EQ(0, load());
+	ASSERT_EQ(0, try_unload());
+	ASSERT_EQ(0, load_module());
 }
 
-TEST(control_fs_lists_connection)
+TEST_F(module, control_fs_lists_connection)
 {
-	char backing[64], mnt[64];
-	struct test_daemon td;
-
-	ASSERT_TRUE(loaded() || !load());
-	make_dirs(backing, mnt);
 	ASSERT_EQ(0, mount("none", FUSE_BPF_CTL_MOUNT, FUSE_BPF_CTL_FSTYPE, 0,
 			   NULL));
+	self->ctl_mounted = true;
 	EXPECT_EQ(0, count_entries(FUSE_BPF_CTL_MOUNT));
-	ASSERT_EQ(0, td_start(&td, backing, mnt, 0));
+	ASSERT_EQ(0, td_start(&self->td, self->backing, self->mnt, 0));
 	EXPECT_EQ(1, count_entries(FUSE_BPF_CTL_MOUNT));
-	ASSERT_EQ(0, td_stop(&td));
+	ASSERT_EQ(0, td_stop(&self->td));
 	EXPECT_EQ(0, count_entries(FUSE_BPF_CTL_MOUNT));
-	ASSERT_EQ(-1, unload());
-	EXPECT_EQ(EWOULDBLOCK, errno);
+	ASSERT_EQ(EWOULDBLOCK, try_unload());
 	ASSERT_EQ(0, umount(FUSE_BPF_CTL_MOUNT));
-	ASSERT_EQ(0, unload());
-	ASSERT_EQ(0, load());
+	self->ctl_mounted = false;
+	ASSERT_EQ(0, try_unload());
+	ASSERT_EQ(0, load_module());
 }
 
 TEST_HARNESS_MAIN

@@ -900,24 +900,23 @@ int td_start(struct test_daemon *td, const char *backing, const char *mnt,
  * td_stop() - unmount and wait for the daemon to exit
  * @td: the daemon
  *
- * A daemon that has not exited 5 s after the unmount is killed.
+ * Also unmounts a mount whose daemon the test killed (td->pid 0), so
+ * that no dead mount holds the module for the tests after. A daemon that
+ * has not exited WAIT_SECS after the unmount is killed.
  *
- * Return: 0 if the daemon exited cleanly, -1 otherwise.
+ * Return: 0 if the daemon exited cleanly or was gone, -1 otherwise.
  */
 int td_stop(struct test_daemon *td)
 {
-	int status = -1, i;
+	int status = -1;
 
+	if (td->mnt[0] && umount2(td->mnt, 0))
+		umount2(td->mnt, MNT_DETACH);
+	td->mnt[0] = '\0';
 	if (td->pid <= 0)
 		return 0;
-	if (umount2(td->mnt, 0))
-		umount2(td->mnt, MNT_DETACH);
-	for (i = 0; i < 500; i++) {
-		if (waitpid(td->pid, &status, WNOHANG) == td->pid)
-			break;
-		usleep(10000);
-	}
-	if (i == 500) {
+	/* waitpid() answers 0 while the daemon runs */
+	if (!WAIT_UNTIL(waitpid(td->pid, &status, WNOHANG) != 0)) {
 		kill(td->pid, SIGKILL);
 		waitpid(td->pid, &status, 0);
 	}

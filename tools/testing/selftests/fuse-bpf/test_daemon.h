@@ -8,10 +8,37 @@
 #define _FUSE_BPF_TEST_DAEMON_H
 
 #include <limits.h>
+#include <stdbool.h>
+#include <unistd.h>
 #include <sys/types.h>
 #include <linux/fuse_bpf.h>
 
 struct bpf_object_skeleton;
+
+/*
+ * What the tests wait for happens in the background, and nothing tells
+ * them when: a RELEASE that FUSE sends after close() returned, a daemon's
+ * exit after the unmount, the RCU callbacks that drop the module's last
+ * reference, a request reaching a stalled daemon. It takes milliseconds,
+ * seconds on a debug kernel in a guest slowed down by host load; WAIT_SECS
+ * is only a guard against a hang, and the tests that wait have a harness
+ * timeout above it (test_util.h).
+ */
+#define WAIT_SECS	120
+
+/*
+ * Evaluate @cond every 10 ms until it holds or WAIT_SECS have passed: its
+ * last value. @cond may have side effects (waitpid() of WNOHANG): it is
+ * evaluated once per round.
+ */
+#define WAIT_UNTIL(cond) ({						\
+	bool __done;							\
+	int __round = 0;						\
+									\
+	while (!(__done = (cond)) && __round++ < WAIT_SECS * 100)	\
+		usleep(10000);						\
+	__done;								\
+})
 
 /* FUSE opcodes are below this; the counters are indexed by opcode. */
 #define TD_OPCODES 64

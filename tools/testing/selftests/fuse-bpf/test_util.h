@@ -21,6 +21,21 @@
 
 #include "test_daemon.h"
 
+/*
+ * The harness gives each test 30 s by default: ten times what the slowest
+ * tests here take under TCG (loading BPF objects in their fixtures, 1 to
+ * 3 s), and less than they take on the debug kernel in a guest that host
+ * load makes five times slower. Each test gets 300 s: a hundred times a
+ * normal run, and room for two waits of WAIT_SECS that fail, so that the
+ * test reports what it waited for and its teardown runs (a test the
+ * harness kills has none). The tests that run longer say their own.
+ */
+#ifndef TEST_TIMEOUT_DEFAULT
+#error "include kselftest_harness.h first"
+#endif
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT	(2 * WAIT_SECS + 60)
+
 /* The length of the paths make_dirs() fills in. */
 #define DIR_PATH_LEN 64
 
@@ -166,16 +181,13 @@ static inline ssize_t get_file(int dirfd, const char *name, char *buf, size_t si
 
 /*
  * FUSE sends RELEASE in the background once the last reference to an open
- * file goes: wait up to a second for the daemon to have counted @n of
- * @opcode, and return the count.
+ * file goes: wait for the daemon to have counted @n of @opcode (WAIT_SECS
+ * at most), and return the count.
  */
 static inline unsigned long wait_count(const struct test_daemon *td,
 				unsigned int opcode, unsigned long n)
 {
-	int i;
-
-	for (i = 0; i < 1000 && td_count(td, opcode) < n; i++)
-		usleep(1000);
+	WAIT_UNTIL(td_count(td, opcode) >= n);
 	return td_count(td, opcode);
 }
 
@@ -245,29 +257,42 @@ static inline int bad_log_lines(void)
 /* Where the VM keeps the module. */
 #define MODULE_PATH	"/lib/modules/fuse_bpf.ko"
 
+static inline bool module_loaded(void)
+{
+	return !access("/sys/module/fuse_bpf", F_OK);
+}
+
+/* Load the module: 0 or an errno. */
+static inline int load_module(void)
+{
+	int fd = open(MODULE_PATH, O_RDONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (syscall(SYS_finit_module, fd, "", 0))
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* Unload the module unless held: 0 or an errno (EWOULDBLOCK: held). */
+static inline int try_unload(void)
+{
+	return syscall(SYS_delete_module, "fuse_bpf", O_NONBLOCK) ? errno : 0;
+}
+
 /*
  * Unload the module once nothing holds it (a dead mount goes with the
  * daemon's exit and the unmount, filter maps after RCU grace periods, one
- * after the other: polled for up to 30 s), and load it again for the
+ * after the other: polled, WAIT_SECS at most), and load it again for the
  * tests that follow: 0 or an errno.
  */
 static inline int reload_module(void)
 {
-	int fd, err = 0, i;
+	int err;
 
-	for (i = 0; i < 3000; i++) {
-		if (!syscall(SYS_delete_module, "fuse_bpf", O_NONBLOCK))
-			break;
-		err = errno;
-		usleep(10000);
-	}
-	if (i == 3000)
-		return err;
-	fd = open(MODULE_PATH, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || syscall(SYS_finit_module, fd, "", 0))
-		return errno;
-	close(fd);
-	return 0;
+	WAIT_UNTIL((err = try_unload()) != EWOULDBLOCK);
+	return err ?: load_module();
 }
 
 #endif
