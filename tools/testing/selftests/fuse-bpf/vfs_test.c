@@ -80,11 +80,7 @@ out:
 /* Unmount @dir, waiting for what a stopped daemon still holds. */
 static void umount_wait(struct __test_metadata *_metadata, const char *dir)
 {
-	int i;
-
-	for (i = 0; i < 1000 && umount(dir) && errno == EBUSY; i++)
-		usleep(10000);
-	if (i == 1000) {
+	if (!WAIT_UNTIL(!umount(dir) || errno != EBUSY)) {
 		TH_LOG("%s stays busy: detached", dir);
 		umount2(dir, MNT_DETACH);
 	}
@@ -871,7 +867,7 @@ static int write_map(pid_t pid, const char *file, const char *map)
 /* A user namespace mapping root to uid and gid 1000, as an fd; -1. */
 static int userns_fd(void)
 {
-	int pipefd[2], fd = -1, i;
+	int pipefd[2], fd = -1;
 	char path[64], c;
 	pid_t pid;
 
@@ -889,14 +885,10 @@ static int userns_fd(void)
 	}
 	close(pipefd[0]);
 	/* the maps of the initial namespace cannot be written: wait */
-	for (i = 0; i < 1000; i++) {
-		if (!write_map(pid, "uid_map", "0 1000 1")) {
-			snprintf(path, sizeof(path), "/proc/%d/ns/user", pid);
-			if (!write_map(pid, "gid_map", "0 1000 1"))
-				fd = open(path, O_RDONLY | O_CLOEXEC);
-			break;
-		}
-		usleep(10000);
+	if (WAIT_UNTIL(!write_map(pid, "uid_map", "0 1000 1")) &&
+	    !write_map(pid, "gid_map", "0 1000 1")) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
 	}
 	close(pipefd[1]);
 	waitpid(pid, NULL, 0);
