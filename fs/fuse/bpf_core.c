@@ -67,6 +67,56 @@ struct fuse_bpf_inode *fuse_bpf_inode(struct inode *inode)
 	return fbi;
 }
 
+/*
+ * Lock classes by stacking depth. A fuse-bpf mount may be the backing of
+ * another: a write, a create or a rename through the upper mount takes
+ * the freeze protection, the rename lock and the inode locks of both,
+ * one inside the other, and the VFS gives each one class per file system
+ * type. fuse-bpf mounts get classes by the depth FUSE_INIT's reply sets,
+ * as overlayfs gives its inodes, so that lockdep tells the two apart.
+ */
+static struct lock_class_key
+fuse_bpf_i_rwsem_keys[FILESYSTEM_MAX_STACK_DEPTH + 1][2];
+
+/**
+ * fuse_bpf_init_inode - the lock class of a new inode
+ * @inode: a new FUSE inode (I_NEW), its mode set
+ */
+void fuse_bpf_init_inode(struct inode *inode)
+{
+	int depth = inode->i_sb->s_stack_depth;
+
+	if (get_fuse_conn(inode)->bpf && depth <= FILESYSTEM_MAX_STACK_DEPTH)
+		lockdep_set_class(&inode->i_rwsem, &fuse_bpf_i_rwsem_keys
+				  [depth][S_ISDIR(inode->i_mode)]);
+}
+
+/**
+ * fuse_bpf_stack_depth - the lock classes of a mount at its stacking depth
+ * @sb: a FUSE super block whose s_stack_depth FUSE_INIT's reply just set
+ *
+ * Its root inode, made before, is given the class of its depth too.
+ * Requests wait for this reply: only a caller already waiting for it can
+ * hold one of these locks, and lockdep releases it by the instance taken.
+ */
+void fuse_bpf_stack_depth(struct super_block *sb)
+{
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	static struct lock_class_key writers[FILESYSTEM_MAX_STACK_DEPTH + 1]
+					    [SB_FREEZE_LEVELS];
+	static struct lock_class_key rename[FILESYSTEM_MAX_STACK_DEPTH + 1];
+	int depth = sb->s_stack_depth, i;
+
+	if (!get_fuse_conn_super(sb)->bpf || depth > FILESYSTEM_MAX_STACK_DEPTH)
+		return;
+	for (i = 0; i < SB_FREEZE_LEVELS; i++)
+		lockdep_set_class(&sb->s_writers.rw_sem[i], &writers[depth][i]);
+	lockdep_set_class(&sb->s_vfs_rename_mutex, &rename[depth]);
+	if (sb->s_root)
+		fuse_bpf_init_inode(d_inode(sb->s_root));
+#endif
+}
+
 void fuse_bpf_inode_alloc(struct fuse_inode *fi, struct super_block *sb)
 {
 	fi->bpf = get_fuse_conn_super(sb)->bpf ? FUSE_BPF_UNDECIDED : NULL;
