@@ -95,9 +95,12 @@ void fuse_bpf_init_inode(struct inode *inode)
  * fuse_bpf_stack_depth - the lock classes of a mount at its stacking depth
  * @sb: a FUSE super block whose s_stack_depth FUSE_INIT's reply just set
  *
- * Its root inode, made before, is given the class of its depth too.
- * Requests wait for this reply: only a caller already waiting for it can
- * hold one of these locks, and lockdep releases it by the instance taken.
+ * Its root inode, made before, is given the class of its depth too. A
+ * lock taken before under the type's class is released by its instance.
+ * Not without a window: a task taking one of these locks on another CPU
+ * right now, just after the mount, may meet the class half changed, and
+ * lockdep may warn. Setting the classes at fill_super time would need
+ * the depth there, before FUSE_INIT, which the mount does not give.
  */
 void fuse_bpf_stack_depth(struct super_block *sb)
 {

@@ -73,16 +73,15 @@ static struct file *fuse_bpf_backing_file(struct file *file)
 {
 	struct fuse_file *ff = file->private_data;
 	struct file *backing = ff->bpf_backing;
-	unsigned int flags;
+	unsigned int mask = FUSE_BPF_SETFL_MASK, flags;
 
-	if (!((READ_ONCE(file->f_flags) ^ READ_ONCE(backing->f_flags)) &
-	      FUSE_BPF_SETFL_MASK))
+	if (!(backing->f_mode & FMODE_CAN_ODIRECT))
+		mask &= ~O_DIRECT;
+	if (!((READ_ONCE(file->f_flags) ^ READ_ONCE(backing->f_flags)) & mask))
 		return backing;
 	spin_lock(&backing->f_lock);
-	flags = READ_ONCE(file->f_flags) & FUSE_BPF_SETFL_MASK;
-	if (!(backing->f_mode & FMODE_CAN_ODIRECT))
-		flags &= ~O_DIRECT;
-	backing->f_flags = (backing->f_flags & ~FUSE_BPF_SETFL_MASK) | flags;
+	flags = READ_ONCE(file->f_flags) & mask;
+	backing->f_flags = (backing->f_flags & ~mask) | flags;
 	backing->f_iocb_flags = iocb_flags(backing);
 	spin_unlock(&backing->f_lock);
 	return backing;
@@ -725,8 +724,9 @@ bool fuse_bpf_fsync(struct file *file, loff_t start, loff_t end,
  * syncfs(2) of a fuse-bpf mount syncs each file system that backs one of
  * the inodes it has in memory, once, as overlayfs syncs its upper layer
  * (a backing whose FUSE inodes were all evicted is left to its own
- * writeback). Backings stack only on file systems of a lower
- * s_stack_depth, which is the lockdep subclass of their s_umount here.
+ * writeback). The caller holds @sb's s_umount, at lockdep subclass 0; a
+ * backing's, of a lower s_stack_depth than @sb's (maybe of this file
+ * system type), is taken at its depth + 1.
  *
  * Return: the first error, or 0.
  */
@@ -760,7 +760,7 @@ int fuse_bpf_sync_fs(struct super_block *sb)
 
 		/* without memory, a backing may be synced twice */
 		xa_store(&done, bsb->s_dev, xa_mk_value(1), GFP_KERNEL);
-		down_read_nested(&bsb->s_umount, bsb->s_stack_depth);
+		down_read_nested(&bsb->s_umount, bsb->s_stack_depth + 1);
 		ret = sync_filesystem(bsb);
 		up_read(&bsb->s_umount);
 		err = err ?: ret;
@@ -1018,7 +1018,7 @@ bool fuse_bpf_copy_file_range(struct file *in, loff_t pos_in,
  * source's read filter and the destination's write filter must both let
  * it go to the backing as it is (their postfilters see the result), the
  * range to the end of the file resolved to its length. Anything else (a
- * range a read size cannot hold, a destination that is not backed) is
+ * filtered range a read size cannot hold, a destination not backed) is
  * -EOPNOTSUPP, as on FUSE, which has no remap request; cp --reflink=auto
  * then copies, through the filters.
  *
@@ -1041,12 +1041,21 @@ static loff_t fuse_bpf_remap_file_range(struct file *in, loff_t pos_in,
 		return -EINVAL;
 	if (!fbi || !fbo)
 		return -EOPNOTSUPP;
-	/* the filters decide on the range the backing remaps, no more */
-	if (!len)
-		len = max_t(loff_t, i_size_read(d_inode(fbi->path.dentry)) -
-				    pos_in, 0);
-	if (len > UINT_MAX ||
-	    !fuse_bpf_copy_sides(&c, in, fbi, pos_in, out, fbo, pos_out, len))
+	/*
+	 * The filters decide on the range the backing remaps, no more: up to
+	 * the end of the file is its length now, a read size must hold it.
+	 * A dedupe of nothing does nothing, as in the VFS.
+	 */
+	if (!len) {
+		loff_t size = i_size_read(d_inode(fbi->path.dentry));
+
+		if (dedup || pos_in >= size)
+			return pos_in > size && !dedup ? -EINVAL : 0;
+		len = size - pos_in;
+	}
+	if ((fbi->filter || fbo->filter) && len > UINT_MAX)
+		return -EOPNOTSUPP;
+	if (!fuse_bpf_copy_sides(&c, in, fbi, pos_in, out, fbo, pos_out, len))
 		return -EOPNOTSUPP;
 	bin = fuse_bpf_backing_file(in);
 	bout = fuse_bpf_backing_file(out);
