@@ -385,10 +385,7 @@ FIXTURE_TEARDOWN(flags)
 	 * the next test makes a file system on the same RAM disk: what the
 	 * daemon's exit lets go of may take a while
 	 */
-	if (!WAIT_UNTIL(!umount(self->dir) || errno != EBUSY)) {
-		TH_LOG("%s stays busy: detached", self->dir);
-		umount2(self->dir, MNT_DETACH);
-	}
+	UMOUNT_WAIT(self->dir);
 }
 
 TEST_F(flags, append_only)

@@ -151,11 +151,14 @@ static inline int put_file(int dirfd, const char *name, const char *buf, size_t 
 	return 0;
 }
 
-/* An access ACL, xattr form: user::rw- user:1234:r-- group::r-- mask::r-- */
-static const struct {
+/* A POSIX ACL of five entries, in the form of its xattr. */
+struct acl_xattr {
 	__u32 version;
 	struct { __u16 tag, perm; __u32 id; } e[5];
-} test_acl = { 2, {
+};
+
+/* An access ACL, xattr form: user::rw- user:1234:r-- group::r-- mask::r-- */
+static const struct acl_xattr test_acl = { 2, {
 	{ 0x01, 6, -1 }, { 0x02, 4, 1234 }, { 0x04, 4, -1 },
 	{ 0x10, 4, -1 }, { 0x20, 0, -1 },
 } };
@@ -252,6 +255,14 @@ static inline int bad_log_lines(void)
 	if (__now != (before))						\
 		TH_LOG("kernel log: %d new bad lines", __now - (before)); \
 	EXPECT_EQ((before), __now);					\
+} while (0)
+
+/* Unmount @dir, waiting for what a stopped daemon still holds. */
+#define UMOUNT_WAIT(dir) do {						\
+	if (!WAIT_UNTIL(!umount(dir) || errno != EBUSY)) {		\
+		TH_LOG("%s stays busy: detached", (dir));		\
+		umount2((dir), MNT_DETACH);				\
+	}								\
 } while (0)
 
 /* Where the VM keeps the module. */

@@ -77,15 +77,6 @@ out:
 	return ret;
 }
 
-/* Unmount @dir, waiting for what a stopped daemon still holds. */
-static void umount_wait(struct __test_metadata *_metadata, const char *dir)
-{
-	if (!WAIT_UNTIL(!umount(dir) || errno != EBUSY)) {
-		TH_LOG("%s stays busy: detached", dir);
-		umount2(dir, MNT_DETACH);
-	}
-}
-
 /* The inode number /proc says @fd has, or 0. */
 static unsigned long fdinfo_ino(int fd)
 {
@@ -275,7 +266,7 @@ FIXTURE_TEARDOWN(twofs)
 	EXPECT_EQ(0, td_stop(&self->td));
 	for (i = 0; i < 2; i++) {
 		if (self->mounted[i])
-			umount_wait(_metadata, self->dir[i]);
+			UMOUNT_WAIT(self->dir[i]);
 		unlink(self->img[i]);
 	}
 }
@@ -443,7 +434,7 @@ FIXTURE_TEARDOWN(reflink)
 	if (self->skel)
 		filters__destroy(self->skel);
 	if (self->mounted)
-		umount_wait(_metadata, self->xfs);
+		UMOUNT_WAIT(self->xfs);
 	unlink(self->img);
 }
 
@@ -636,10 +627,7 @@ TEST_F(trace, poll_is_the_backings)
 }
 
 /* user::rw- user:1000:--- group::r-- mask::r-- other::r--, xattr form */
-static const struct {
-	__u32 version;
-	struct { __u16 tag, perm; __u32 id; } e[5];
-} deny_1000 = { 2, {
+static const struct acl_xattr deny_1000 = { 2, {
 	{ 0x01, 6, -1 }, { 0x02, 0, 1000 }, { 0x04, 4, -1 },
 	{ 0x10, 4, -1 }, { 0x20, 4, -1 },
 } };
@@ -690,7 +678,7 @@ FIXTURE_SETUP(overlay)
 FIXTURE_TEARDOWN(overlay)
 {
 	if (self->mounted)
-		umount_wait(_metadata, self->ovl);
+		UMOUNT_WAIT(self->ovl);
 	if (self->mfd >= 0) {
 		close(self->mfd);
 		EXPECT_EQ(0, td_stop(&self->td));
