@@ -39,6 +39,26 @@
 #define FUSE_BPF_MOUNT_OPTION	"bpf"
 #define FUSE_BPF_NODEID_KERNEL	(1ULL << 63)
 
+/*
+ * Mount options of a backed root, beside FUSE_BPF_MOUNT_OPTION:
+ * "root_fd=N" names a directory descriptor (O_PATH is enough) in the
+ * table of the process that mounts; the root inode is backed by that
+ * directory from the start, with the mounter's credentials less
+ * CAP_SYS_RESOURCE, as a file registered with FUSE_DEV_IOC_BACKING_OPEN
+ * is, so that everything below the mount point is served by the kernel
+ * from the first lookup. "root_filter_fd=N", with root_fd, names the
+ * struct_ops link of an attached fuse_ops instance: it is registered for
+ * the connection, as FUSE_BPF_DEV_IOC_FILTER does, and filters the root
+ * (its children inherit it as usual). Both need CAP_SYS_ADMIN; the mount
+ * fails with EPERM without it, EBADF for a descriptor the mounter does
+ * not have, ENOTDIR for one that is not a directory, ELOOP for a backing
+ * stacked FILESYSTEM_MAX_STACK_DEPTH deep already, EINVAL for a link that
+ * is not an attached fuse_ops instance or an option without "bpf" (or a
+ * filter without a root).
+ */
+#define FUSE_BPF_ROOT_FD_OPTION		"root_fd"
+#define FUSE_BPF_ROOT_FILTER_OPTION	"root_filter_fd"
+
 /* Length of a struct_ops fuse_ops instance name, NUL included. */
 #define FUSE_BPF_NAME_LEN	16
 
