@@ -83,6 +83,18 @@ static int count_entries(const char *path)
 	return n;
 }
 
+/* Write @s to the file @path: 0, or -1. */
+static int write_once(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
 /* Whether @mnt is in /proc/self/mounts. */
 static bool mounted(const char *mnt)
 {
@@ -401,12 +413,14 @@ TEST_F(root, unprivileged_mounter)
 	ASSERT_LE(0, pid);
 	if (!pid) {
 		char opt[96];
-		int dev, ret, map;
+		int dev, ret;
 
 		if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
 			_exit(10);
-		map = open("/proc/self/uid_map", O_WRONLY);
-		if (map < 0 || write(map, "0 0 1", 5) != 5 || close(map) ||
+		/* root, user_id=0 and group_id=0 are the same there */
+		if (write_once("/proc/self/uid_map", "0 0 1") ||
+		    write_once("/proc/self/setgroups", "deny") ||
+		    write_once("/proc/self/gid_map", "0 0 1") ||
 		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 			_exit(10);
 		/* the device opened in the namespace that mounts */
@@ -416,7 +430,7 @@ TEST_F(root, unprivileged_mounter)
 		snprintf(opt, sizeof(opt), "bpf,root_fd=%d", self->bfd);
 		ret = mount_root(self->mnt, dev, opt);
 		if (ret != EPERM)
-			_exit(ret == 0 ? 12 : 13);
+			_exit(ret == 0 ? 12 : 20 + ret);
 		/* the same mount without a backed root works there */
 		ret = mount_root(self->mnt, dev, "bpf");
 		_exit(ret ? 14 : 0);
