@@ -87,10 +87,10 @@ int BPF_PROG(audit_lookup, const struct fuse_bpf_meta *meta,
 	return FUSE_BPF_BACKING;
 }
 
-/* A prefilter for @op, whose arguments are meta and @...: count it. */
-#define COUNT(op, ...)							\
+/* A prefilter for @op, whose arguments are meta and @params: count it. */
+#define COUNT(op, params...)						\
 SEC("struct_ops/audit_" #op)						\
-int BPF_PROG(audit_##op, const struct fuse_bpf_meta *meta, ##__VA_ARGS__)	\
+int BPF_PROG(audit_##op, const struct fuse_bpf_meta *meta, ##params)	\
 {									\
 	count(meta);							\
 	return FUSE_BPF_BACKING;					\
@@ -107,7 +107,7 @@ COUNT(mkdir, struct fuse_mkdir_in *in, struct fuse_bpf_name *name)
 COUNT(unlink, struct fuse_bpf_name *name)
 COUNT(rmdir, struct fuse_bpf_name *name)
 COUNT(rename, struct fuse_rename2_in *in, struct fuse_bpf_name *oldname,
-      struct fuse_bpf_name *newname)
+	struct fuse_bpf_name *newname)
 
 SEC(".struct_ops.link")
 struct fuse_ops audit = {

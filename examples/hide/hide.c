@@ -79,18 +79,16 @@ static int add_rule(struct bpf_map *map, const char *arg)
 
 /*
  * Mount @source on @mountpoint, its root backed by @source and filtered
- * by @filter, and serve it until it is unmounted or a signal comes:
- * 0 or a negative errno.
+ * by @filter, and serve it until it is unmounted or a signal comes, for
+ * a session made with @args: 0 or a negative errno.
  */
-static int serve(const char *source, const char *mountpoint,
-		 struct fusebpf_filter *filter)
+static int serve(struct fuse_args *args, const char *source,
+		 const char *mountpoint, struct fusebpf_filter *filter)
 {
 	static const struct fuse_lowlevel_ops ops;	/* nothing to serve */
 	static const struct fusebpf_loop_ops loop = {
 		.request = count_request,
 	};
-	char *argv[] = { "fusebpf-example-hide", NULL };
-	struct fuse_args args = FUSE_ARGS_INIT(1, argv);
 	struct fusebpf_mount_opts opts = {
 		.root = source,
 		.filter = filter,
@@ -102,7 +100,7 @@ static int serve(const char *source, const char *mountpoint,
 	struct fuse_session *se;
 	int err, err2;
 
-	se = fuse_session_new(&args, &ops, sizeof(ops), NULL);
+	se = fuse_session_new(args, &ops, sizeof(ops), NULL);
 	if (!se)
 		return -ENOMEM;
 	err = -EIO;
@@ -123,6 +121,7 @@ out_destroy:
 
 int main(int argc, char *argv[])
 {
+	struct fuse_args args = FUSE_ARGS_INIT(1, argv);
 	struct fusebpf_filter *filter;
 	struct hide *skel;
 	int opt, i, err;
@@ -147,7 +146,8 @@ int main(int argc, char *argv[])
 		goto usage;
 
 	filter = fusebpf_filter_from_skeleton(skel->skeleton);
-	err = filter ? serve(argv[optind], argv[optind + 1], filter) : -errno;
+	err = filter ? serve(&args, argv[optind], argv[optind + 1], filter) :
+		       -errno;
 	fusebpf_filter_close(filter);
 	if (err)
 		fprintf(stderr, "hide: %s\n", strerror(-err));

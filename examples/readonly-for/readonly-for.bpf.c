@@ -60,10 +60,10 @@ int BPF_PROG(ro_ioctl, const struct fuse_bpf_meta *meta,
 	return FUSE_BPF_BACKING;
 }
 
-/* A prefilter for @op, whose arguments are meta and @...: always a change. */
-#define CHANGE(op, ...)							\
+/* The prefilter of @op (arguments: meta, @params): always a change. */
+#define CHANGE(op, params...)						\
 SEC("struct_ops/ro_" #op)						\
-int BPF_PROG(ro_##op, const struct fuse_bpf_meta *meta, ##__VA_ARGS__)	\
+int BPF_PROG(ro_##op, const struct fuse_bpf_meta *meta, ##params)	\
 {									\
 	return change(meta);						\
 }
@@ -79,7 +79,7 @@ CHANGE(link, struct fuse_link_in *in, struct fuse_bpf_name *name)
 CHANGE(unlink, struct fuse_bpf_name *name)
 CHANGE(rmdir, struct fuse_bpf_name *name)
 CHANGE(rename, struct fuse_rename2_in *in, struct fuse_bpf_name *oldname,
-       struct fuse_bpf_name *newname)
+	struct fuse_bpf_name *newname)
 CHANGE(setxattr, struct fuse_setxattr_in *in, struct fuse_bpf_name *name)
 CHANGE(removexattr, struct fuse_bpf_name *name)
 
