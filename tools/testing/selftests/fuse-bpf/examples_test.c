@@ -33,6 +33,7 @@
 #define EXAMPLE_DIR	"/usr/bin"
 #define SHARED_LEN	(256 * 1024)
 
+/* struct _test_data_example, the fixture data, is FIXTURE_DATA(example) */
 FIXTURE(example) {
 	char src[DIR_PATH_LEN];		/* a tmpfs */
 	char mnt[DIR_PATH_LEN];
@@ -86,7 +87,7 @@ static bool mounted(const char *dir)
 }
 
 /* Whether the daemon exited (reaping it). */
-static bool gone(FIXTURE_DATA(example) *self)
+static bool gone(struct _test_data_example *self)
 {
 	if (self->pid > 0 && waitpid(self->pid, &self->status, WNOHANG) ==
 	    self->pid)
@@ -99,7 +100,7 @@ static bool gone(FIXTURE_DATA(example) *self)
  * on src and mnt, its output going to out, and wait for its mount:
  * 0 or -1.
  */
-static int start(FIXTURE_DATA(example) *self, const char *name,
+static int start(struct _test_data_example *self, const char *name,
 		 const char *const *opts)
 {
 	char path[64];
@@ -128,7 +129,7 @@ static int start(FIXTURE_DATA(example) *self, const char *name,
 }
 
 /* SIGTERM, then wait for the exit: the daemon's exit status, or -1. */
-static int stop(FIXTURE_DATA(example) *self)
+static int stop(struct _test_data_example *self)
 {
 	if (self->pid > 0)
 		kill(self->pid, SIGTERM);
@@ -138,7 +139,7 @@ static int stop(FIXTURE_DATA(example) *self)
 }
 
 /* The daemon's output so far, in shared (NUL-terminated). */
-static const char *output(FIXTURE_DATA(example) *self)
+static const char *output(struct _test_data_example *self)
 {
 	int fd = open(self->out, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd < 0 ? 0 : read(fd, self->shared, SHARED_LEN - 1);
@@ -176,8 +177,8 @@ static unsigned long other_requests(const char *out)
  * Run @fn(@self, @arg) in a child whose ids are all @uid, without
  * supplementary groups: what it returns (0 or an errno), or -1.
  */
-static int as_uid(FIXTURE_DATA(example) *self, uid_t uid,
-		  int (*fn)(FIXTURE_DATA(example) *, const char *),
+static int as_uid(struct _test_data_example *self, uid_t uid,
+		  int (*fn)(struct _test_data_example *, const char *),
 		  const char *arg)
 {
 	int status;
@@ -200,7 +201,7 @@ static int no_dots(const struct dirent *d)
 }
 
 /* The names in mnt/@dir, sorted and space-separated, in shared: 0/errno. */
-static int list(FIXTURE_DATA(example) *self, const char *dir)
+static int list(struct _test_data_example *self, const char *dir)
 {
 	char path[DIR_PATH_LEN * 2];
 	struct dirent **names;
@@ -222,7 +223,7 @@ static int list(FIXTURE_DATA(example) *self, const char *dir)
 }
 
 /* mnt/@name, in a buffer that the next call reuses. */
-static const char *at(FIXTURE_DATA(example) *self, const char *name)
+static const char *at(struct _test_data_example *self, const char *name)
 {
 	static char path[DIR_PATH_LEN * 2];
 
@@ -230,7 +231,7 @@ static const char *at(FIXTURE_DATA(example) *self, const char *name)
 	return path;
 }
 
-static int do_stat(FIXTURE_DATA(example) *self, const char *name)
+static int do_stat(struct _test_data_example *self, const char *name)
 {
 	struct stat st;
 
@@ -238,7 +239,7 @@ static int do_stat(FIXTURE_DATA(example) *self, const char *name)
 }
 
 /* Read mnt/@name into shared: 0 or an errno; its length in shared_len. */
-static int do_read(FIXTURE_DATA(example) *self, const char *name)
+static int do_read(struct _test_data_example *self, const char *name)
 {
 	ssize_t n = get_file(AT_FDCWD, at(self, name), self->shared,
 			     SHARED_LEN);
@@ -250,7 +251,7 @@ static int do_read(FIXTURE_DATA(example) *self, const char *name)
 }
 
 /* Create mnt/@name: 0 or an errno. */
-static int do_create(FIXTURE_DATA(example) *self, const char *name)
+static int do_create(struct _test_data_example *self, const char *name)
 {
 	int fd = open(at(self, name), O_WRONLY | O_CREAT | O_EXCL, 0644);
 
@@ -261,7 +262,7 @@ static int do_create(FIXTURE_DATA(example) *self, const char *name)
 }
 
 /* Write the file @name of @len bytes of fill(@seed) in the source. */
-static int src_file(FIXTURE_DATA(example) *self, const char *name,
+static int src_file(struct _test_data_example *self, const char *name,
 		    size_t len, unsigned int seed, char *buf)
 {
 	fill(buf, len, seed);
@@ -297,7 +298,10 @@ TEST_F(example, hide)
 	ASSERT_EQ(0, src_file(self, "sub/keep", 10, 8, data));
 	ASSERT_EQ(0, start(self, "hide", opts));
 
-	/* uid 1000: ls does not show what stat cannot find */
+	/*
+	 * uid 1000: ls does not show what stat cannot find. Each uid looks
+	 * a name up before another does (hide_after_another_uid).
+	 */
 	ASSERT_EQ(0, as_uid(self, 1000, list, ""));
 	EXPECT_STREQ("planet sub visible", self->shared);
 	ASSERT_EQ(0, as_uid(self, 1000, list, "sub"));
@@ -308,10 +312,6 @@ TEST_F(example, hide)
 		EXPECT_EQ(ENOENT, as_uid(self, 1000, do_stat, name))
 			TH_LOG("%s", name);
 	}
-	ASSERT_EQ(0, as_uid(self, 1000, do_read, "visible"));
-	fill(data, sizeof(data), 1);
-	ASSERT_EQ(sizeof(data), *self->shared_len);
-	EXPECT_EQ(0, memcmp(data, self->shared, sizeof(data)));
 	/* nor can it make one */
 	EXPECT_NE(0, as_uid(self, 1000, do_create, "secret-new"));
 	EXPECT_EQ(-1, faccessat(self->sfd, "secret-new", F_OK, 0));
@@ -322,6 +322,12 @@ TEST_F(example, hide)
 		     self->shared);
 	EXPECT_EQ(ENOENT, as_uid(self, 2000, do_stat, "visible"));
 	EXPECT_EQ(0, as_uid(self, 2000, do_stat, "secret.txt"));
+
+	/* what they see is the source's */
+	ASSERT_EQ(0, as_uid(self, 1000, do_read, "visible"));
+	fill(data, sizeof(data), 1);
+	ASSERT_EQ(sizeof(data), *self->shared_len);
+	EXPECT_EQ(0, memcmp(data, self->shared, sizeof(data)));
 
 	/* root sees all, as it is in the source */
 	ASSERT_EQ(0, as_uid(self, 0, list, ""));
@@ -361,7 +367,7 @@ TEST_F(example, hide_after_another_uid)
 }
 
 /* The changes readonly-for refuses, each about mnt/@name: 0 or an errno. */
-static int do_open_write(FIXTURE_DATA(example) *self, const char *name)
+static int do_open_write(struct _test_data_example *self, const char *name)
 {
 	int fd = open(at(self, name), O_WRONLY);
 
@@ -371,17 +377,17 @@ static int do_open_write(FIXTURE_DATA(example) *self, const char *name)
 	return 0;
 }
 
-static int do_unlink(FIXTURE_DATA(example) *self, const char *name)
+static int do_unlink(struct _test_data_example *self, const char *name)
 {
 	return unlink(at(self, name)) ? errno : 0;
 }
 
-static int do_mkdir(FIXTURE_DATA(example) *self, const char *name)
+static int do_mkdir(struct _test_data_example *self, const char *name)
 {
 	return mkdir(at(self, name), 0755) ? errno : 0;
 }
 
-static int do_rename(FIXTURE_DATA(example) *self, const char *name)
+static int do_rename(struct _test_data_example *self, const char *name)
 {
 	char to[DIR_PATH_LEN * 2 + 16];
 
@@ -389,7 +395,7 @@ static int do_rename(FIXTURE_DATA(example) *self, const char *name)
 	return rename(at(self, name), to) ? errno : 0;
 }
 
-static int do_link(FIXTURE_DATA(example) *self, const char *name)
+static int do_link(struct _test_data_example *self, const char *name)
 {
 	char to[DIR_PATH_LEN * 2 + 16];
 
@@ -397,27 +403,27 @@ static int do_link(FIXTURE_DATA(example) *self, const char *name)
 	return link(at(self, name), to) ? errno : 0;
 }
 
-static int do_symlink(FIXTURE_DATA(example) *self, const char *name)
+static int do_symlink(struct _test_data_example *self, const char *name)
 {
 	return symlink("target", at(self, name)) ? errno : 0;
 }
 
-static int do_truncate(FIXTURE_DATA(example) *self, const char *name)
+static int do_truncate(struct _test_data_example *self, const char *name)
 {
 	return truncate(at(self, name), 1) ? errno : 0;
 }
 
-static int do_chmod(FIXTURE_DATA(example) *self, const char *name)
+static int do_chmod(struct _test_data_example *self, const char *name)
 {
 	return chmod(at(self, name), 0600) ? errno : 0;
 }
 
-static int do_utimes(FIXTURE_DATA(example) *self, const char *name)
+static int do_utimes(struct _test_data_example *self, const char *name)
 {
 	return utimensat(AT_FDCWD, at(self, name), NULL, 0) ? errno : 0;
 }
 
-static int do_setxattr(FIXTURE_DATA(example) *self, const char *name)
+static int do_setxattr(struct _test_data_example *self, const char *name)
 {
 	return setxattr(at(self, name), "user.x", "1", 1, 0) ? errno : 0;
 }
@@ -425,12 +431,12 @@ static int do_setxattr(FIXTURE_DATA(example) *self, const char *name)
 /* Append "more" to mnt/@name, a file opened for writing before. */
 static int wfd = -1;
 
-static int do_write_fd(FIXTURE_DATA(example) *self, const char *name)
+static int do_write_fd(struct _test_data_example *self, const char *name)
 {
 	return write(wfd, "more", 4) < 0 ? errno : 0;
 }
 
-static int do_append(FIXTURE_DATA(example) *self, const char *name)
+static int do_append(struct _test_data_example *self, const char *name)
 {
 	int fd = open(at(self, name), O_WRONLY | O_APPEND);
 	ssize_t n;
@@ -451,7 +457,7 @@ TEST_F(example, readonly_for)
 {
 	static const char *const opts[] = { "-u", "1000", "-u", "1001", NULL };
 	static const struct {
-		int (*fn)(FIXTURE_DATA(example) *self, const char *name);
+		int (*fn)(struct _test_data_example *self, const char *name);
 		const char *name, *what;
 	} changes[] = {
 		{ do_open_write, "f", "open for writing" },
@@ -459,7 +465,7 @@ TEST_F(example, readonly_for)
 		{ do_unlink, "f", "unlink" },
 		{ do_mkdir, "newdir", "mkdir" },
 		{ do_rename, "f", "rename" },
-		{ do_link, "f", "link" },
+		{ do_link, "mine", "link" },
 		{ do_symlink, "sym", "symlink" },
 		{ do_truncate, "mine", "truncate" },
 		{ do_chmod, "mine", "chmod" },
@@ -567,7 +573,7 @@ static int starting(const char *out, const char *prefix)
 }
 
 /* stat mnt/@name, telling the test its pid in shared_len. */
-static int do_stat_pid(FIXTURE_DATA(example) *self, const char *name)
+static int do_stat_pid(struct _test_data_example *self, const char *name)
 {
 	*self->shared_len = getpid();
 	return do_stat(self, name);
