@@ -69,19 +69,19 @@ bool fuse_bpf_opendir(struct inode *inode, struct file *file, int *res)
 }
 
 /*
- * Ask the readdir postfilter about the backing entry @n of @dir, which
- * becomes the name it is listed as, in @q. Returns 0, the errno that hides
- * the entry, or -EIO if the filter wrote something that is not a name or
+ * Ask the readdir postfilter about the backing entry @n, for the caller
+ * @meta was made for (not under the backing's credentials), which becomes
+ * the name it is listed as, in @q. Returns 0, the errno that hides the
+ * entry, or -EIO if the filter wrote something that is not a name or
  * returned something else than 0 or an errno.
  */
-static int fuse_bpf_entry_listed(struct inode *dir, struct fuse_bpf_inode *fbi,
+static int fuse_bpf_entry_listed(const struct fuse_bpf_meta *meta,
+				 struct fuse_bpf_inode *fbi,
 				 struct fuse_bpf_name *n, struct qstr *q)
 {
-	struct fuse_bpf_meta meta;
 	int ret;
 
-	fuse_bpf_meta_init(&meta, dir, FUSE_READDIR);
-	ret = fuse_bpf_call(fbi->filter, readdir_postfilter, 0, &meta, n, 0);
+	ret = fuse_bpf_call(fbi->filter, readdir_postfilter, 0, meta, n, 0);
 	ret = fuse_bpf_check_result(ret, 0);
 	return ret ?: fuse_bpf_name_get(n, q);
 }
@@ -105,12 +105,14 @@ int fuse_bpf_entry_check(struct inode *dir, const struct qstr *shown,
 {
 	struct fuse_bpf_inode *fbi = fuse_bpf_inode(dir);
 	struct fuse_bpf_name n = *backing;
+	struct fuse_bpf_meta meta;
 	struct qstr q;
 	int err;
 
 	if (!fbi || !fbi->filter)
 		return 0;
-	err = fuse_bpf_entry_listed(dir, fbi, &n, &q);
+	fuse_bpf_meta_init(&meta, dir, FUSE_READDIR);
+	err = fuse_bpf_entry_listed(&meta, fbi, &n, &q);
 	if (!err && (q.len != shown->len || memcmp(q.name, shown->name, q.len)))
 		err = -ENOENT;
 	return err;
@@ -119,7 +121,7 @@ int fuse_bpf_entry_check(struct inode *dir, const struct qstr *shown,
 struct fuse_bpf_readdir {
 	struct dir_context ctx;
 	struct dir_context *caller;
-	struct inode *dir;
+	struct fuse_bpf_meta meta;
 	struct fuse_bpf_inode *fbi;
 	int err;
 };
@@ -145,7 +147,7 @@ static bool fuse_bpf_filldir(struct dir_context *ctx, const char *name,
 	/* a name no filter can be asked about is not shown */
 	if (fuse_bpf_name_set(&n, &q))
 		return true;
-	err = fuse_bpf_entry_listed(rd->dir, rd->fbi, &n, &q);
+	err = fuse_bpf_entry_listed(&rd->meta, rd->fbi, &n, &q);
 	if (err == -EIO) {
 		rd->err = err;
 		return false;
@@ -174,7 +176,6 @@ bool fuse_bpf_readdir(struct file *file, struct dir_context *ctx, int *res)
 		.ctx.actor = fuse_bpf_filldir,
 		.ctx.pos = ctx->pos,
 		.caller = ctx,
-		.dir = file_inode(file),
 		.fbi = fbi,
 	};
 	const struct cred *old_cred;
@@ -185,6 +186,8 @@ bool fuse_bpf_readdir(struct file *file, struct dir_context *ctx, int *res)
 	*res = -ENOTCONN;
 	if (fbi->filter && !fuse_bpf_filter_live(fbi->filter))
 		return true;
+	/* the caller's ids, before the backing's credentials replace them */
+	fuse_bpf_meta_init(&rd.meta, file_inode(file), FUSE_READDIR);
 	old_cred = override_creds(fbi->cred);
 	/*
 	 * Seeks (rewinddir, seekdir) moved only the FUSE file: bring the
