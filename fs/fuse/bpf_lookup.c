@@ -516,21 +516,82 @@ out:
 	return true;
 }
 
+/* Whether @filter has a say in lookups, or is gone (lookups fail). */
+static bool fuse_bpf_lookup_filtered(struct fuse_bpf_filter *filter)
+{
+	struct fuse_ops *ops;
+	bool ret;
+
+	if (!filter)
+		return false;
+	rcu_read_lock();
+	ops = rcu_dereference(filter->ops);
+	ret = !ops || ops->lookup_prefilter || ops->lookup_postfilter;
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * Ask the lookup filters of @entry's parent again, for the caller: a
+ * filter may answer each caller differently, and a dentry one caller
+ * looked up must not show another what the filter hides from it. Returns
+ * 1 if they still let the name through to @inode's backing, 0 if not (the
+ * lookup is then made again, with all it does).
+ */
+static int fuse_bpf_lookup_again(struct dentry *entry, struct inode *inode)
+{
+	struct dentry *dparent = dget_parent(entry);
+	struct inode *dir = d_inode(dparent);
+	struct fuse_bpf_inode *parent = fuse_bpf_backed(dir);
+	struct fuse_entry_out out = {};
+	struct name_snapshot snap, bsnap;
+	struct fuse_bpf_meta meta;
+	struct fuse_bpf_name in;
+	struct qstr name;
+	int ret;
+
+	take_dentry_name_snapshot(&snap, entry);
+	take_dentry_name_snapshot(&bsnap, fuse_bpf_backed(inode)->path.dentry);
+	ret = parent ? fuse_bpf_name_set(&in, &snap.name) : -ENOENT;
+	if (!ret) {
+		fuse_bpf_meta_init(&meta, dir, FUSE_LOOKUP);
+		ret = fuse_bpf_pre(parent, lookup, dir, &meta, &in);
+	}
+	/* the same backing entry, as a listing shows it */
+	if (ret >= 0 && ret != FUSE_BPF_USER &&
+	    (fuse_bpf_name_get(&in, &name) || name.len != bsnap.name.len ||
+	     memcmp(name.name, bsnap.name.name, name.len) ||
+	     fuse_bpf_entry_check(dir, &snap.name, &in)))
+		ret = -ENOENT;
+	if (ret >= 0 && ret != FUSE_BPF_USER) {
+		fuse_bpf_entry_fill(&out, inode);
+		ret = fuse_bpf_post(parent->filter, lookup, ret, dir, 0,
+				    &meta, &in, &out);
+	}
+	release_dentry_name_snapshot(&bsnap);
+	release_dentry_name_snapshot(&snap);
+	dput(dparent);
+	return !ret;
+}
+
 /**
  * fuse_bpf_revalidate - revalidate the dentry of a backed inode
  * @entry: the dentry
  * @inode: its inode
+ * @flags: the lookup flags
  * @res: what ->d_revalidate() returns, if this returns true
  *
  * A dentry whose backing entry was removed or replaced underneath is
  * invalid, whatever its entry timeout. The daemon does not know a
  * kernel-only node, so for those the backing decides alone, and the
- * filter: a file renamed into a directory of another filter is invalid.
+ * filter: a file renamed into a directory of another filter is invalid,
+ * and where the parent's filter has lookup filters, they are asked again
+ * for each caller (outside RCU walk).
  *
  * Return: false if the daemon revalidates.
  */
 bool fuse_bpf_revalidate(struct dentry *entry, struct inode *inode,
-			 int *res)
+			 unsigned int flags, int *res)
 {
 	struct fuse_bpf_inode *fbi, *parent;
 	struct dentry *backing;
@@ -555,14 +616,17 @@ bool fuse_bpf_revalidate(struct dentry *entry, struct inode *inode,
 	 * backing go after a grace period.
 	 */
 	*res = 1;
-	if (S_ISDIR(inode->i_mode))
-		return true;
 	rcu_read_lock();
 	dir = d_inode_rcu(READ_ONCE(entry->d_parent));
 	parent = dir ? fuse_bpf_backed(dir) : NULL;
-	if (!parent || parent->filter != fbi->filter ||
-	    parent->path.mnt != fbi->path.mnt)
+	if (!S_ISDIR(inode->i_mode) &&
+	    (!parent || parent->filter != fbi->filter ||
+	     parent->path.mnt != fbi->path.mnt))
 		*res = 0;
+	else if (parent && fuse_bpf_lookup_filtered(parent->filter))
+		*res = flags & LOOKUP_RCU ? -ECHILD : 2;
 	rcu_read_unlock();
+	if (*res == 2)
+		*res = fuse_bpf_lookup_again(entry, inode);
 	return true;
 }

@@ -520,7 +520,7 @@ int fuse_bpf_lookup_attach(struct inode *inode, struct inode *dir,
 bool fuse_bpf_lookup(struct inode *dir, struct dentry *entry,
 		     struct dentry **res);
 bool fuse_bpf_revalidate(struct dentry *entry, struct inode *inode,
-			 int *res);
+			 unsigned int flags, int *res);
 bool fuse_bpf_same_policy(const struct fuse_bpf_inode *a,
 			  const struct fuse_bpf_inode *b);
 struct inode *fuse_bpf_new_child(struct super_block *sb,
