@@ -14,6 +14,10 @@
 #                 FUSE and upstream passthrough, in one guest (as root);
 #                 SETS=A,C,D,E TARGETS=native,... RUNS=3 choose
 #                 (bench/bench.sh); writes bench/results/
+#   make user     build the user-space parts, USER_DIRS (libfusebpf, ...),
+#                 into .build/, for the module make built (KO, VMLINUX)
+#   make install-user  install them: PREFIX (/usr/local), DESTDIR, LIBDIR;
+#                 make check installs them into the guest the same way
 # KSRC names the kernel source the stock fs/fuse comes from: a tree or a
 # linux-source tarball.
 
@@ -25,10 +29,20 @@ given := $(foreach v,KSRC KDIR,$(if $(filter command line environment,\
 KSRC ?= /usr/src/linux-source-6.12.tar.xz
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
+# The user-space parts: one directory each, whose Makefile builds with
+# "make" and installs with "make install" (PREFIX, DESTDIR, LIBDIR).
+USER_DIRS := tools/lib/fuse-bpf
+
 all: module
 
 module:
 	scripts/build-module.sh "$(KSRC)" "$(KDIR)" "$(CURDIR)/.build"
+
+user:
+	for d in $(USER_DIRS); do $(MAKE) -C $$d || exit; done
+
+install-user:
+	for d in $(USER_DIRS); do $(MAKE) -C $$d install || exit; done
 
 check demo:
 	$(given) scripts/run.sh $@
@@ -41,9 +55,10 @@ bench:
 		scripts/run.sh bench
 
 clean:
-	rm -rf .build/module .build/tests .build/initramfs.cpio.gz .build/*.log
+	rm -rf .build/module .build/tests .build/initramfs.cpio.gz .build/*.log \
+		.build/lib .build/guest-root
 
 distclean:
 	rm -rf .build
 
-.PHONY: all module check check-kselftest check-posix demo bench clean distclean
+.PHONY: all module user install-user check check-kselftest check-posix demo bench clean distclean

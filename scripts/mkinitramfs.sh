@@ -6,7 +6,9 @@
 # busybox, the module (debug info stripped), the test binaries and scripts
 # of TESTDIR with the shared libraries ldd names, and scripts/guest-init;
 # with WITH_NFSTEST=1, python3 and nfstest too; with EXTRA=DIR, the tree
-# DIR (make bench's), with the libraries of its executables.
+# DIR (make bench's), with the libraries of its executables; with
+# GUEST_ROOT=DIR, what make install-user installed there, without headers,
+# static libraries and pkg-config files, with the libraries it needs.
 set -euo pipefail
 
 out=$1
@@ -47,6 +49,17 @@ if [ "${WITH_NFSTEST:-}" = 1 ]; then
 	echo 'root:x:0:0:root:/root:/bin/sh' >"$tmp"/etc/passwd
 	echo 'root:x:0:' >"$tmp"/etc/group
 	echo '127.0.0.1 localhost' >"$tmp"/etc/hosts
+fi
+if [ -n "${GUEST_ROOT:-}" ] && [ -d "$GUEST_ROOT" ]; then
+	(cd "$GUEST_ROOT" && find . ! -type d ! -path '*/include/*' \
+		! -name '*.a' ! -name '*.pc' -print0 |
+		cpio -0pdm --quiet "$tmp")
+	find "$GUEST_ROOT" -type f \( -perm -u+x -o -name '*.so*' \) |
+	while read -r f; do
+		ldd "$f" 2>/dev/null | grep -o '/[^ ]*' || true
+	done | sort -u | while read -r lib; do
+		cp --parents -L "$lib" "$tmp"
+	done
 fi
 if [ -n "${EXTRA:-}" ]; then
 	cp -a "$EXTRA"/. "$tmp"/

@@ -39,6 +39,13 @@ fi
 
 "$top/scripts/build-module.sh" "$ksrc" "$kdir" "$out"
 ksft=$("$top/scripts/ksrc.sh" "$ksrc" "$out/ksrc")/tools/testing/selftests
+# The user-space parts (USER_DIRS of the top-level Makefile), before the
+# tests that link them; installed into the guest as a user has them.
+user=(KO="$out/module/fs/fuse/fuse_bpf.ko" VMLINUX="$kdir/vmlinux")
+make -s -C "$top" "${user[@]}" user
+rm -rf "$out/guest-root"
+make -s -C "$top" "${user[@]}" DESTDIR="$out/guest-root" PREFIX=/usr \
+	LIBDIR=/usr/lib/x86_64-linux-gnu install-user
 rm -rf "$out/tests"
 make -s -C "$top/tools/testing/selftests/fuse-bpf" KSFT="$ksft" \
 	KO="$out/module/fs/fuse/fuse_bpf.ko" VMLINUX="$kdir/vmlinux" \
@@ -61,7 +68,7 @@ check | kselftest)
 	"$top/scripts/stage-fs.sh" "$extra" "$kver"
 	;;
 esac
-EXTRA=$extra WITH_NFSTEST=$([ "$mode" = check ] || [ "$mode" = posix ] && echo 1 || true) \
+GUEST_ROOT=$out/guest-root EXTRA=$extra WITH_NFSTEST=$([ "$mode" = check ] || [ "$mode" = posix ] && echo 1 || true) \
 	"$top/scripts/mkinitramfs.sh" "$out/initramfs.cpio.gz" \
 	"$out/module/fs/fuse/fuse_bpf.ko" "$out/tests"
 

@@ -13,6 +13,9 @@
  * descriptor, no mount, no registration.
  *
  * Include <fuse_lowlevel.h> with FUSE_USE_VERSION 317 or later first.
+ * Build with `pkg-config --cflags --libs libfusebpf`. Each function is
+ * documented where it is defined: mount.c, backing.c, entry.c, filter.c,
+ * loop.c and loop_mt.c.
  */
 #ifndef _FUSEBPF_H
 #define _FUSEBPF_H
@@ -89,6 +92,7 @@ struct fusebpf_filter *fusebpf_filter_open(const char *path);
 struct fusebpf_filter *fusebpf_filter_from_skeleton(
 	const struct bpf_object_skeleton *skel);
 struct bpf_object *fusebpf_filter_object(const struct fusebpf_filter *f);
+int fusebpf_filter_link_fd(const struct fusebpf_filter *f, const char *name);
 int fusebpf_filter_register(struct fuse_session *se,
 			    const struct fusebpf_filter *f);
 void fusebpf_filter_close(struct fusebpf_filter *f);

@@ -5,9 +5,7 @@
  * against pure passthrough is only that every operation runs a BPF
  * program. The POSIX suites and make bench run through it.
  */
-#include "fuse_bpf.vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
+#include <fuse_bpf_filter.h>
 
 char _license[] SEC("license") = "GPL";
 

@@ -3,9 +3,7 @@
  * A sleepable filter: filters run under RCU and in I/O completion, so
  * fuse_ops must refuse it at load time.
  */
-#include "fuse_bpf.vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
+#include <fuse_bpf_filter.h>
 
 char _license[] SEC("license") = "GPL";
 

@@ -3,9 +3,7 @@
  * A filter that writes a field fuse_ops does not let it write (the read
  * offset): the verifier must refuse to load it.
  */
-#include "fuse_bpf.vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
+#include <fuse_bpf_filter.h>
 
 char _license[] SEC("license") = "GPL";
 

@@ -4,9 +4,7 @@
  * filter counts what it sees, and names starting with "secret" cannot be
  * looked up.
  */
-#include "fuse_bpf.vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
+#include <fuse_bpf_filter.h>
 
 #define EACCES 13
 

@@ -6,9 +6,7 @@
  * replace the result of the one whose opcode the test put in fail_opcode
  * with -ETXTBSY.
  */
-#include "fuse_bpf.vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
+#include <fuse_bpf_filter.h>
 
 #define ETXTBSY 26
 

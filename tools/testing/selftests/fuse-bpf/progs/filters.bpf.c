@@ -3,9 +3,7 @@
  * Filters of filter_test, one fuse_ops instance per behaviour; a LOOKUP
  * reply names the instance a file gets.
  */
-#include "fuse_bpf.vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
+#include <fuse_bpf_filter.h>
 
 #define EPERM 1
 #define ENOENT 2

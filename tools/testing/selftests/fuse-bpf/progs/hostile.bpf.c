@@ -5,9 +5,7 @@
  * and instances that one side of a two-object operation, or a late
  * postfilter, must not be able to bypass.
  */
-#include "fuse_bpf.vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
+#include <fuse_bpf_filter.h>
 
 #define EACCES 13
 
