@@ -93,14 +93,17 @@ void fuse_bpf_init_inode(struct inode *inode)
 
 /**
  * fuse_bpf_stack_depth - the lock classes of a mount at its stacking depth
- * @sb: a FUSE super block whose s_stack_depth FUSE_INIT's reply just set
+ * @sb: a FUSE super block whose s_stack_depth was just set: by FUSE_INIT's
+ *	reply, or by a backed root at fill_super time
  *
- * Its root inode, made before, is given the class of its depth too. A
- * lock taken before under the type's class is released by its instance.
- * Not without a window: a task taking one of these locks on another CPU
- * right now, just after the mount, may meet the class half changed, and
- * lockdep may warn. Setting the classes at fill_super time would need
- * the depth there, before FUSE_INIT, which the mount does not give.
+ * A mount stays above its backed root's backing, whatever depth FUSE_INIT
+ * declares for the backing files the daemon registers. Its root inode,
+ * made before, is given the class of its depth too. A lock taken before
+ * under the type's class is released by its instance. Not without a
+ * window when FUSE_INIT's reply changes the depth: a task taking one of
+ * these locks on another CPU right now, just after the mount, may meet
+ * the class half changed, and lockdep may warn. A mount with a backed
+ * root has its depth from the start; one without has it only then.
  */
 void fuse_bpf_stack_depth(struct super_block *sb)
 {
@@ -108,16 +111,26 @@ void fuse_bpf_stack_depth(struct super_block *sb)
 	static struct lock_class_key writers[FILESYSTEM_MAX_STACK_DEPTH + 1]
 					    [SB_FREEZE_LEVELS];
 	static struct lock_class_key rename[FILESYSTEM_MAX_STACK_DEPTH + 1];
-	int depth = sb->s_stack_depth, i;
+	int i;
+#endif
+	struct fuse_bpf_inode *root;
 
-	if (!get_fuse_conn_super(sb)->bpf || depth > FILESYSTEM_MAX_STACK_DEPTH)
+	if (!get_fuse_conn_super(sb)->bpf)
 		return;
+	root = sb->s_root ? fuse_bpf_backed(d_inode(sb->s_root)) : NULL;
+	if (root)
+		sb->s_stack_depth = max(sb->s_stack_depth,
+					root->path.dentry->d_sb->s_stack_depth + 1);
+	if (sb->s_stack_depth > FILESYSTEM_MAX_STACK_DEPTH)
+		return;
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
 	for (i = 0; i < SB_FREEZE_LEVELS; i++)
-		lockdep_set_class(&sb->s_writers.rw_sem[i], &writers[depth][i]);
-	lockdep_set_class(&sb->s_vfs_rename_mutex, &rename[depth]);
+		lockdep_set_class(&sb->s_writers.rw_sem[i],
+				  &writers[sb->s_stack_depth][i]);
+	lockdep_set_class(&sb->s_vfs_rename_mutex, &rename[sb->s_stack_depth]);
+#endif
 	if (sb->s_root)
 		fuse_bpf_init_inode(d_inode(sb->s_root));
-#endif
 }
 
 void fuse_bpf_inode_alloc(struct fuse_inode *fi, struct super_block *sb)

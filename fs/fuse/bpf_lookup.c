@@ -221,6 +221,91 @@ int fuse_bpf_lookup_attach(struct inode *inode, struct inode *dir,
 	return 0;
 }
 
+/* The root's backing: the mounter's directory descriptor @fd. */
+static int fuse_bpf_root_backing(struct fuse_conn *fc, unsigned int fd,
+				 struct fuse_bpf_inode *fbi)
+{
+	struct file *file = fget_raw(fd);
+	int err = 0;
+
+	if (!file)
+		return -EBADF;
+	if (!d_is_dir(file->f_path.dentry))
+		err = -ENOTDIR;
+	else if (file->f_path.dentry->d_sb->s_stack_depth >=
+		 FILESYSTEM_MAX_STACK_DEPTH)
+		err = -ELOOP;
+	if (!err)
+		fbi->cred = fuse_bpf_prepare_creds(fc);
+	if (!err && !fbi->cred)
+		err = -ENOMEM;
+	if (!err) {
+		fbi->path = file->f_path;
+		path_get(&fbi->path);
+	}
+	fput(file);
+	return err;
+}
+
+/**
+ * fuse_bpf_root_attach - back the root of a new mount, as its options say
+ * @root: the root inode, just made
+ * @ctx: the mount's context: root_fd, and root_filter_fd
+ *
+ * Runs in the task that mounts, at fill_super time, before anything can
+ * reach the root. The root is backed by the directory of the descriptor
+ * root_fd with the mounter's credentials, as by FUSE_DEV_IOC_BACKING_OPEN;
+ * root_filter_fd's instance is registered for the connection, as by
+ * FUSE_BPF_DEV_IOC_FILTER, and filters it. The mount is one above its
+ * backing in the stack from the start.
+ *
+ * Return: 0, or the errno the mount fails with: EINVAL for these options
+ * without "bpf" or a filter without a root, EPERM without CAP_SYS_ADMIN,
+ * EBADF for a descriptor the mounter does not have, ENOTDIR for a backing
+ * or a root that is not a directory, ELOOP for a backing stacked too deep,
+ * or fuse_bpf_filter_register()'s error.
+ */
+int fuse_bpf_root_attach(struct inode *root, struct fuse_fs_context *ctx)
+{
+	struct fuse_conn *fc = get_fuse_conn(root);
+	struct super_block *sb = root->i_sb;
+	struct fuse_bpf_inode *fbi;
+	int err;
+
+	if (!ctx->bpf_root_present && !ctx->bpf_filter_present)
+		return 0;
+	if (!fc->bpf || !ctx->bpf_root_present)
+		return -EINVAL;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (!S_ISDIR(root->i_mode))
+		return -ENOTDIR;
+
+	fbi = kzalloc(sizeof(*fbi), GFP_KERNEL);
+	if (!fbi)
+		return -ENOMEM;
+	err = fuse_bpf_root_backing(fc, ctx->bpf_root_fd, fbi);
+	if (!err && ctx->bpf_filter_present) {
+		fbi->filter = fuse_bpf_filter_register(fc, ctx->bpf_filter_fd);
+		if (IS_ERR(fbi->filter)) {
+			err = PTR_ERR(fbi->filter);
+			fbi->filter = NULL;
+		}
+	}
+	if (err) {
+		fuse_bpf_inode_free(fbi);
+		return err;
+	}
+	fbi->ino_space = fuse_bpf_ino_space(fc, fbi->path.dentry->d_sb->s_dev);
+	/* no one else has the root yet */
+	smp_store_release(&get_fuse_inode(root)->bpf, fbi);
+	fuse_bpf_copyattr(root);
+	sb->s_stack_depth = fbi->path.dentry->d_sb->s_stack_depth + 1;
+	fuse_bpf_stack_depth(sb);
+	fuse_bpf_init_inode(root);
+	return 0;
+}
+
 struct fuse_bpf_iget {
 	struct inode *backing;
 	struct fuse_bpf_inode *fbi;

@@ -113,73 +113,78 @@ static void fuse_bpf_filter_clear(struct fuse_bpf_filter *filter)
 }
 
 /*
- * Register @inst for @fc: a new entry, or the entry of the same name whose
- * instance went, which inodes may still hold.
+ * Register @inst for @fc: @new, or the entry of the same name whose
+ * instance went, which inodes may still hold. Returns the entry, with a
+ * reference for the caller.
  */
-static int fuse_bpf_filter_add(struct fuse_conn *fc,
-			       struct fuse_bpf_instance *inst,
-			       struct fuse_bpf_filter *new)
+static struct fuse_bpf_filter *fuse_bpf_filter_add(struct fuse_conn *fc,
+						   struct fuse_bpf_instance *inst,
+						   struct fuse_bpf_filter *new)
 {
 	struct fuse_bpf_filter *filter;
 
 	lockdep_assert_held(&fuse_bpf_filters_lock);
 	filter = fuse_bpf_filter_find(fc, inst->ops->name);
 	if (filter && rcu_access_pointer(filter->ops))
-		return -EEXIST;
+		return ERR_PTR(-EEXIST);
 	if (filter) {
-		refcount_inc(&filter->count);
+		refcount_add(2, &filter->count);
 	} else {
 		filter = new;
-		refcount_set(&filter->count, 1);
+		refcount_set(&filter->count, 2);
 		filter->owner = fc;
 		memcpy(filter->name, inst->ops->name, FUSE_BPF_NAME_LEN);
 		list_add_tail_rcu(&filter->node, &fuse_bpf_filters);
 	}
 	rcu_assign_pointer(filter->ops, inst->ops);
-	return filter == new ? 1 : 0;
+	return filter;
 }
 
-/* FUSE_BPF_DEV_IOC_FILTER: register an attached instance for @fc. */
-static int fuse_bpf_filter_register(struct fuse_conn *fc,
-				    const __u32 __user *argp)
+/**
+ * fuse_bpf_filter_register - register an attached instance for @fc
+ * @fc: the connection
+ * @fd: the descriptor of the instance's struct_ops link, in the caller's
+ *	table
+ *
+ * FUSE_BPF_DEV_IOC_FILTER, and the root_filter_fd mount option.
+ *
+ * Return: the registry entry, with a reference for the caller, or
+ * ERR_PTR(-EPERM) without CAP_SYS_ADMIN, -EOPNOTSUPP on a mount without
+ * the bpf option, -EBADF or -EINVAL for a descriptor that is not an
+ * attached fuse_ops link, -EEXIST if @fc has a live instance of that name.
+ */
+struct fuse_bpf_filter *fuse_bpf_filter_register(struct fuse_conn *fc, u32 fd)
 {
+	struct fuse_bpf_filter *new, *filter = ERR_PTR(-EINVAL);
 	struct fuse_bpf_instance *inst;
-	struct fuse_bpf_filter *new;
 	struct bpf_link *link;
-	__u32 fd;
-	int err;
 
 	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
+		return ERR_PTR(-EPERM);
 	if (!fc->bpf)
-		return -EOPNOTSUPP;
-	if (get_user(fd, argp))
-		return -EFAULT;
+		return ERR_PTR(-EOPNOTSUPP);
 	link = bpf_link_get_from_fd(fd);
 	if (IS_ERR(link))
-		return PTR_ERR(link);
+		return ERR_CAST(link);
 	/* outside the lock: eviction, which reclaim may run, takes it */
 	new = kzalloc(sizeof(*new), GFP_KERNEL);
-	err = -ENOMEM;
-	if (!new)
-		goto out;
+	if (!new) {
+		bpf_link_put(link);
+		return ERR_PTR(-ENOMEM);
+	}
 
 	mutex_lock(&fuse_bpf_filters_lock);
-	err = -EINVAL;
 	list_for_each_entry(inst, &fuse_bpf_instances, node) {
-		if (inst->link == link) {
-			err = fuse_bpf_filter_add(fc, inst, new);
-			break;
-		}
+		if (inst->link != link)
+			continue;
+		filter = fuse_bpf_filter_add(fc, inst, new);
+		break;
 	}
 	mutex_unlock(&fuse_bpf_filters_lock);
-	if (err > 0)
-		new = NULL;
-	err = min(err, 0);
-out:
-	kfree(new);
+	if (filter != new)
+		kfree(new);
 	bpf_link_put(link);
-	return err;
+	return filter;
 }
 
 /**
@@ -200,11 +205,20 @@ out:
 long fuse_bpf_dev_ioctl(struct fuse_dev *fud, unsigned int cmd,
 			void __user *argp)
 {
+	struct fuse_bpf_filter *filter;
+	__u32 fd;
+
 	if (cmd != FUSE_BPF_DEV_IOC_FILTER)
 		return -ENOTTY;
 	if (!fud)
 		return -EPERM;
-	return fuse_bpf_filter_register(fud->fc, argp);
+	if (get_user(fd, (__u32 __user *)argp))
+		return -EFAULT;
+	filter = fuse_bpf_filter_register(fud->fc, fd);
+	if (IS_ERR(filter))
+		return PTR_ERR(filter);
+	fuse_bpf_filter_put(filter);
+	return 0;
 }
 
 /**

@@ -337,6 +337,7 @@ int fuse_bpf_ops_init(void);
 struct fuse_bpf_filter *fuse_bpf_filter_get(struct fuse_conn *fc,
 					    const char *name);
 struct fuse_bpf_filter *fuse_bpf_filter_dup(struct fuse_bpf_filter *filter);
+struct fuse_bpf_filter *fuse_bpf_filter_register(struct fuse_conn *fc, u32 fd);
 bool fuse_bpf_filter_live(struct fuse_bpf_filter *filter);
 void fuse_bpf_filter_put(struct fuse_bpf_filter *filter);
 long fuse_bpf_dev_ioctl(struct fuse_dev *fud, unsigned int cmd,
@@ -511,6 +512,7 @@ int fuse_bpf_entry_check(struct inode *dir, const struct qstr *shown,
 void fuse_bpf_lookup_init(struct fuse_conn *fc, struct fuse_args *args,
 			  struct fuse_bpf_entry_out *ext);
 int fuse_bpf_lookup_request(struct fuse_mount *fm, struct fuse_args *args);
+int fuse_bpf_root_attach(struct inode *root, struct fuse_fs_context *ctx);
 int fuse_bpf_lookup_attach(struct inode *inode, struct inode *dir,
 			   const struct qstr *name,
 			   const struct fuse_entry_out *outarg,
