@@ -199,8 +199,8 @@ static void pt_parse_opt(struct pt_args *a, char *opt)
 		a->stats_path = v;
 	} else if (pt_is(opt, klen, "threads")) {
 		n = v ? strtoul(v, &end, 10) : 0;
-		if (!v || !*v || *end || !n || n > 1024)
-			pt_usage_error("threads=N: a number from 1 to 1024");
+		if (!v || !*v || *end || !n || n > 256)
+			pt_usage_error("threads=N: a number from 1 to 256");
 		a->threads = n;
 	} else if (pt_is(opt, klen, "timeout")) {
 		a->timeout = v ? strtod(v, &end) : -1;
@@ -237,8 +237,10 @@ static void pt_parse_args(struct pt_args *a, int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ }
 	};
+	char bad[64];
 	int c;
 
+	opterr = 0;
 	a->timeout = 1.0;
 	a->subtype = "passthrough";
 	while ((c = getopt_long(argc, argv, "+o:fdshV", longopts, NULL)) != -1) {
@@ -267,9 +269,14 @@ static void pt_parse_args(struct pt_args *a, int argc, char **argv)
 			       PT_VERSION, fuse_pkgversion(),
 			       libbpf_version_string());
 			exit(0);
-		default:
-			/* getopt said what */
-			fputs("Try '" PT_NAME " --help'.\n", stderr);
+		case '?':
+			if (optopt && optopt != 'F')
+				snprintf(bad, sizeof(bad), "-%c", optopt);
+			else
+				snprintf(bad, sizeof(bad), "%s",
+					 argv[optind - 1]);
+			pt_error("%s: unknown option, or one without its argument (see "
+				 PT_NAME " --help)", bad);
 			exit(2);
 		}
 	}
@@ -344,6 +351,26 @@ static int pt_filter_instances(struct fusebpf_filter *f)
 	return n;
 }
 
+/*
+ * The filter must be a file, checked before the module is loaded, which
+ * loading the filter needs: the library's ENOENT is for an object without
+ * instances.
+ */
+static int pt_check_filter(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st)) {
+		pt_fail(path, errno);
+		return 1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		pt_error("%s: not a BPF object file", path);
+		return 1;
+	}
+	return 0;
+}
+
 /**
  * pt_open_filter - load the filter and check that the root can have one
  * @a: the arguments
@@ -357,14 +384,21 @@ static int pt_open_filter(const struct pt_args *a,
 	struct fusebpf_filter *f;
 	int n;
 
+	errno = 0;
 	f = fusebpf_filter_open(a->filter);
 	if (!f) {
-		pt_fail(a->filter, errno ? errno : EINVAL);
+		if (errno == ENOENT)
+			pt_error("%s: no struct_ops fuse_ops instance",
+				 a->filter);
+		else
+			pt_fail(a->filter, errno ? errno : EINVAL);
 		return 1;
 	}
 	n = pt_filter_instances(f);
-	if (!n) {
-		pt_error("%s: no struct_ops fuse_ops instance", a->filter);
+	if (a->root_filter &&
+	    fusebpf_filter_link_fd(f, a->root_filter) < 0) {
+		pt_error("%s: no filter instance named %s", a->filter,
+			 a->root_filter);
 	} else if (n > 1 && !a->root_filter) {
 		pt_error("%s: %d filter instances: name the root's with -o root_filter=NAME",
 			 a->filter, n);
@@ -419,6 +453,8 @@ static int pt_run(struct pt_args *a, struct pt_fs *fs)
 		pt_fail(a->mountpoint, ret);
 		return 1;
 	}
+	if (a->filter && pt_check_filter(a->filter))
+		return 1;
 	ret = pt_load_module();
 	if (ret) {
 		pt_error("%s: %s (modprobe fuse_bpf did not load the module)",
