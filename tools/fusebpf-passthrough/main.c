@@ -289,10 +289,10 @@ static void pt_parse_args(struct pt_args *a, int argc, char **argv)
 }
 
 /* libbpf speaks only with -d: the errors are the command's to say. */
-static int pt_libbpf_print(enum libbpf_print_level level, const char *fmt,
+static int pt_libbpf_quiet(enum libbpf_print_level level, const char *fmt,
 			   va_list ap)
 {
-	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
+	return 0;
 }
 
 /**
@@ -523,7 +523,8 @@ int main(int argc, char **argv)
 	int ret, status;
 
 	pt_parse_args(&a, argc, argv);
-	libbpf_set_print(a.debug ? NULL : pt_libbpf_print);
+	if (!a.debug)
+		libbpf_set_print(pt_libbpf_quiet);
 	fs = calloc(1, sizeof(*fs));
 	if (!fs) {
 		pt_error("%s", strerror(ENOMEM));

@@ -113,13 +113,16 @@ static struct pt_node **pt_bucket(struct pt_nodes *nodes, dev_t dev,
  * @nodes: the table
  * @parent: the directory
  * @name: the name
- * @backed: whether the reply that makes the node, if it is new to the
- *	kernel, backs it
+ * @backed: whether the reply backs the node
  * @e: filled with the node id and the attributes; the caller sets the
  *	timeouts
  *
- * Every successful call must be answered with @e, or undone with
- * pt_node_forget(), so that the count stays the kernel's.
+ * A file has two nodes at most: one the kernel backs and one it does not
+ * (the reply of a create, mkdir, mknod, symlink or link has no room for a
+ * backing), for the kernel keeps the attachment of a node id as the reply
+ * that made its inode said. Every successful call must be answered with
+ * @e, or undone with pt_node_forget(), so that the count stays the
+ * kernel's.
  *
  * Return: 0 or a negative errno.
  */
@@ -142,7 +145,8 @@ int pt_node_lookup(struct pt_nodes *nodes, struct pt_node *parent,
 	pthread_mutex_lock(&nodes->lock);
 	head = pt_bucket(nodes, e->attr.st_dev, e->attr.st_ino);
 	for (n = *head; n; n = n->next)
-		if (n->dev == e->attr.st_dev && n->ino == e->attr.st_ino)
+		if (n->dev == e->attr.st_dev && n->ino == e->attr.st_ino &&
+		    n->backed == backed)
 			break;
 	if (!n) {
 		n = calloc(1, sizeof(*n));

@@ -38,23 +38,38 @@ static void pt_reply_errno(fuse_req_t req, int ret)
 }
 
 /*
- * Answer a request that made @name in @parent, or failed with -@err: the
- * node is the daemon's (no backing), for a reply of FUSE_MKNOD, MKDIR,
- * SYMLINK or LINK has no room for a fuse-bpf extension.
+ * The entry of what the daemon made: a node the kernel does not back, for
+ * a reply of FUSE_CREATE, MKNOD, MKDIR, SYMLINK or LINK has no room for a
+ * fuse-bpf extension. Its entry times out at once, so that the next path
+ * walk looks it up again: in a backed directory, the LOOKUP gives the
+ * file's backed node, another node id, and the kernel drops the entry
+ * for one of the backed node (what is open stays open). The backed
+ * directory's filter thus decides what the daemon made, as the rest.
  */
+static int pt_made_entry(fuse_req_t req, struct pt_node *parent,
+			 const char *name, struct fuse_entry_param *e)
+{
+	int err = pt_node_lookup(&pt_fs(req)->nodes, parent, name, false, e);
+
+	if (!err) {
+		pt_set_timeouts(req, e);
+		e->entry_timeout = 0;
+	}
+	return err;
+}
+
+/* Answer a request that made @name in @parent, or failed with -@err. */
 static void pt_reply_made(fuse_req_t req, struct pt_node *parent,
 			  const char *name, int err)
 {
 	struct fuse_entry_param e;
 
 	if (!err)
-		err = pt_node_lookup(&pt_fs(req)->nodes, parent, name, false,
-				     &e);
+		err = pt_made_entry(req, parent, name, &e);
 	if (err) {
 		fuse_reply_err(req, -err);
 		return;
 	}
-	pt_set_timeouts(req, &e);
 	if (fuse_reply_entry(req, &e))
 		pt_node_forget(&pt_fs(req)->nodes, e.ino, 1);
 }
@@ -326,13 +341,12 @@ static void pt_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		return;
 	}
 	err = pt_give_to_caller(req, p, name, false) ?:
-	      pt_node_lookup(&pt_fs(req)->nodes, p, name, false, &e);
+	      pt_made_entry(req, p, name, &e);
 	if (err) {
 		close(fd);
 		fuse_reply_err(req, -err);
 		return;
 	}
-	pt_set_timeouts(req, &e);
 	fi->fh = fd;
 	if (fuse_reply_create(req, &e, fi)) {
 		close(fd);

@@ -33,11 +33,12 @@ struct fuse_in_header;
  * @ino: its inode number, the second half
  * @nlookup: the lookups the kernel has not forgotten yet
  * @backed: whether the kernel's inode of this node is backed, as the
- *	reply that made it said: then LOOKUPs of its children are answered
- *	with the backing of the parent
+ *	replies that give it say: then LOOKUPs of its children are
+ *	answered with the backing of the parent
  *
  * The node id of a node is its address, except for the root, whose node
- * id is FUSE_ROOT_ID and which is never forgotten.
+ * id is FUSE_ROOT_ID and which is never forgotten. A node is keyed by
+ * (@dev, @ino, @backed).
  */
 struct pt_node {
 	struct pt_node *next;
