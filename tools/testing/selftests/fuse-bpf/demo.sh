@@ -77,7 +77,7 @@ work() {
 	echo 3 >/proc/sys/vm/drop_caches
 	rr=$(timed fio --name=rr --filename="$1/rr.dat" --rw=randread --bs=4k \
 		--size=16M --ioengine=psync --randrepeat=1 --norandommap)
-	printf '  %-36s %9s %12s %16s\n' "$2" "$untar" "$stat" "$rr" >>/tmp/table
+	printf '  %-38s %7s %11s %13s\n' "$2" "$untar" "$stat" "$rr" >>/tmp/table
 	rm -rf "${b:?}/fs"
 }
 
@@ -99,7 +99,7 @@ compare() {
 	echo "  \$ fusebpf-passthrough -o stats=/tmp/pt.stats $b $m"
 	fusebpf-passthrough -o stats=/tmp/pt.stats $b $m
 	grep " $m " /proc/mounts | sed 's/^/  /'
-	printf '  %-36s %9s %12s %16s\n' "wall time, s:" untar "find+stat" \
+	printf '  %-38s %7s %11s %13s\n' "wall time, s" untar "find+stat" \
 		"4K randread" >/tmp/table
 	work $m "fusebpf-passthrough"
 	echo "  \$ umount $m"
@@ -123,6 +123,7 @@ compare() {
 	wait $pid
 	work $b "the tmpfs directory itself"
 	echo "== the same untar, find+stat and random reads, side by side"
+	echo "  (one run each under QEMU TCG, whose wall times vary; make bench measures)"
 	cat /tmp/table
 	rm -f $b/rr.dat
 }

@@ -468,7 +468,8 @@ TEST_F(pt, filter_reads_served_by_daemon)
 
 /*
  * -o root_filter picks the instance of an object of several: all_user
- * sends every operation to the daemon, which does them on the backing.
+ * sends every operation to the daemon, which does them on the backing,
+ * here with one thread (-s).
  */
 TEST_F(pt, filter_everything_to_daemon)
 {
@@ -479,7 +480,7 @@ TEST_F(pt, filter_everything_to_daemon)
 	ASSERT_EQ(0, put_file(self->bfd, "old", data, sizeof(data), 0644));
 	snprintf(self->opt, sizeof(self->opt),
 		 "root_filter=all_user,timeout=0,stats=%s", self->stats);
-	args(&self->c, "--filter", FILTER_EVERY, "-o", self->opt, NULL);
+	args(&self->c, "-s", "--filter", FILTER_EVERY, "-o", self->opt, NULL);
 	START(self);
 
 	ASSERT_EQ((ssize_t)sizeof(data),
