@@ -8,12 +8,18 @@
  * fuse_session_mount("/dev/fd/N").  The daemon is single threaded, so its
  * state needs no locking; the request counters live in a shared anonymous
  * mapping so that the test reads them directly, also after td_stop().
+ *
+ * It speaks fuse-bpf through libfusebpf: fusebpf_reply_entry(),
+ * fusebpf_backing_open(), fusebpf_session_loop() and
+ * fusebpf_filter_register(). Only the replies that the tests make
+ * malformed on purpose are written by hand (marked "hostile").
  */
 #define FUSE_USE_VERSION 317
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,6 +37,7 @@
 
 #include <bpf/libbpf.h>
 #include <fuse_lowlevel.h>
+#include <fusebpf.h>
 #include <linux/capability.h>
 #include <linux/fuse.h>
 #include <linux/fuse_bpf.h>
@@ -38,6 +45,9 @@
 #include "test_daemon.h"
 
 #define TD_BUCKETS 1024
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 struct td_node {
 	struct td_node *next;		/* hash chain */
@@ -50,6 +60,8 @@ struct td_node {
 
 struct td_state {
 	struct td_node root;		/* nodeid FUSE_ROOT_ID, never forgotten */
+	struct fuse_session *se;
+	pthread_mutex_t lock;		/* the hash and nlookup, for TD_MT */
 	struct td_node *hash[TD_BUCKETS];
 	unsigned int flags;
 	unsigned long *count;
@@ -114,6 +126,7 @@ static int td_lookup_entry(struct td_state *st, struct td_node *parent,
 		close(fd);
 		return -errno;
 	}
+	pthread_mutex_lock(&st->lock);
 	head = bucket(st, e->attr.st_dev, e->attr.st_ino);
 	for (n = *head; n; n = n->next)
 		if (n->dev == e->attr.st_dev && n->ino == e->attr.st_ino)
@@ -123,6 +136,7 @@ static int td_lookup_entry(struct td_state *st, struct td_node *parent,
 	} else {
 		n = calloc(1, sizeof(*n));
 		if (!n) {
+			pthread_mutex_unlock(&st->lock);
 			close(fd);
 			return -ENOMEM;
 		}
@@ -133,6 +147,7 @@ static int td_lookup_entry(struct td_state *st, struct td_node *parent,
 		*head = n;
 	}
 	n->nlookup++;
+	pthread_mutex_unlock(&st->lock);
 	e->ino = (uintptr_t)n;
 	return 0;
 }
@@ -145,14 +160,18 @@ static void td_forget_one(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 	if (ino == FUSE_ROOT_ID)
 		return;
 	n = (struct td_node *)(uintptr_t)ino;
+	pthread_mutex_lock(&st->lock);
 	n->nlookup -= nlookup;
-	if (n->nlookup)
+	if (n->nlookup) {
+		pthread_mutex_unlock(&st->lock);
 		return;
+	}
 	for (p = bucket(st, n->dev, n->ino); *p != n; p = &(*p)->next)
 		;
 	*p = n->next;
+	pthread_mutex_unlock(&st->lock);
 	if (n->backing_id > 0)
-		fuse_passthrough_close(req, n->backing_id);
+		fusebpf_backing_close(st->se, n->backing_id);
 	close(n->fd);
 	free(n);
 }
@@ -194,7 +213,7 @@ static void reply_open(fuse_req_t req, struct fuse_file_info *fi, int fd,
 	}
 	f->fd = fd;
 	if (state(req)->flags & TD_PASSTHROUGH) {
-		f->backing_id = fuse_passthrough_open(req, fd);
+		f->backing_id = fusebpf_backing_open(state(req)->se, fd);
 		if (f->backing_id <= 0) {
 			close(fd);
 			free(f);
@@ -271,8 +290,8 @@ static int register_backing(fuse_req_t req, struct td_node *n)
 	}
 	if (ctl->drop_cap)
 		cap_sys_admin(false);
-	id = fuse_passthrough_open(req, fd);
-	ctl->backing_errno = id > 0 ? 0 : errno;
+	id = fusebpf_backing_open(state(req)->se, fd);
+	ctl->backing_errno = id > 0 ? 0 : -id;
 	if (ctl->drop_cap)
 		cap_sys_admin(true);
 	if (fd != n->fd)
@@ -282,35 +301,115 @@ static int register_backing(fuse_req_t req, struct td_node *n)
 	return id > 0 ? id : 0;
 }
 
-/* A LOOKUP reply with the fuse-bpf extension td_ctl asks for. */
-static void reply_entry_bpf(fuse_req_t req, const struct fuse_entry_param *e,
-			    const char *name)
+/*
+ * Whether @x is what fusebpf_reply_entry() makes of a struct
+ * fusebpf_entry: no padding, and the name NUL-terminated and padded with
+ * zeroes with FUSE_BPF_OPS_NAME, all zeroes without.
+ */
+static bool ext_sendable(const struct fuse_bpf_entry_out *x)
 {
-	struct td_ctl *ctl = state(req)->ctl;
+	size_t len = strnlen(x->ops_name, sizeof(x->ops_name)), i;
+
+	if (x->padding || len == sizeof(x->ops_name) ||
+	    (len && x->ops_action != FUSE_BPF_OPS_NAME))
+		return false;
+	for (i = len; i < sizeof(x->ops_name); i++)
+		if (x->ops_name[i])
+			return false;
+	return true;
+}
+
+/*
+ * Hostile: a LOOKUP reply with the @len bytes of @x as its extension,
+ * which the library refuses to send (a length or a field the kernel must
+ * refuse), written by hand.
+ */
+static void reply_entry_raw(fuse_req_t req, const struct fuse_entry_param *e,
+			    const struct fuse_bpf_entry_out *x, int len)
+{
 	struct fuse_entry_out out = {
-		.nodeid = e->ino, .entry_valid = ctl->entry_valid,
+		.nodeid = e->ino, .entry_valid = e->entry_timeout,
 	};
 	struct {
 		struct fuse_bpf_entry_out ext;
 		char more[64];			/* for oversized extensions */
-	} x = { .ext = ctl->ext };
+	} big = { .ext = *x };
 	struct iovec iov[2] = {
 		{ &out, sizeof(out) },
-		{ &x, (size_t)ctl->ext_len < sizeof(x) ? ctl->ext_len : 0 },
+		{ &big, (size_t)len < sizeof(big) ? len : 0 },
 	};
 
 	fill_attr(&out.attr, &e->attr);
-	if (ctl->lie_attr) {
-		out.attr.mode = (out.attr.mode & S_IFMT) | 0777;
-		out.attr.size = 12345;
-		out.attr.uid = 1234;
-		out.attr.nlink = 7;
-	}
-	if (ctl->only[0] && strcmp(ctl->only, name))
-		iov[1].iov_len = 0;
-	else if (ctl->register_backing)
-		x.ext.backing_id = register_backing(req, node(req, e->ino));
 	fuse_reply_iov(req, iov, iov[1].iov_len ? 2 : 1);
+}
+
+/*
+ * fusebpf_reply_entry() with extensions it must refuse, without replying:
+ * what it returned, in td_ctl.bad_ext.
+ */
+static void try_bad_ext(fuse_req_t req, const struct fuse_entry_param *e,
+			struct td_ctl *ctl)
+{
+	static const struct fusebpf_entry bad[] = {
+		{ .backing = 3 },
+		{ .filter = 3 },
+		{ .backing = FUSE_BPF_BACKING_PARENT, .backing_id = 1 },
+		{ .backing = FUSE_BPF_BACKING_ID, .backing_id = 0 },
+		{ .filter = FUSE_BPF_OPS_NAME },
+		{ .filter = FUSE_BPF_OPS_NAME,
+		  .filter_name = "sixteen_bytes_xx" },
+		{ .filter = FUSE_BPF_OPS_REMOVE, .filter_name = "x" },
+	};
+	struct fuse_entry_param neg = { .ino = 0 };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		ctl->bad_ext[i] = fusebpf_reply_entry(req, e, &bad[i]);
+	/* a negative entry has nothing to back */
+	ctl->bad_ext[i] = fusebpf_reply_entry(req, &neg,
+				&(struct fusebpf_entry){ 0 });
+	__atomic_store_n(&ctl->bad_ext_done, 1, __ATOMIC_RELEASE);
+}
+
+/* A LOOKUP reply with the fuse-bpf extension td_ctl asks for. */
+static void reply_entry_bpf(fuse_req_t req, struct fuse_entry_param *e,
+			    const char *name)
+{
+	struct td_ctl *ctl = state(req)->ctl;
+	struct fuse_bpf_entry_out x = ctl->ext;
+	bool with = !ctl->only[0] || !strcmp(ctl->only, name);
+	struct fusebpf_entry ext;
+
+	e->entry_timeout = ctl->entry_valid;
+	e->attr_timeout = ctl->attr_valid;
+	ctl->last_nodeid = e->ino;
+	if (!strcmp(name, "lib_bad_ext"))
+		try_bad_ext(req, e, ctl);
+	if (ctl->lie_attr) {
+		e->attr.st_mode = (e->attr.st_mode & S_IFMT) | 0777;
+		e->attr.st_size = 12345;
+		e->attr.st_uid = 1234;
+		e->attr.st_nlink = 7;
+	}
+	if (with && ctl->register_backing)
+		x.backing_id = register_backing(req, node(req, e->ino));
+	if (!with || !ctl->ext_len) {
+		fusebpf_reply_entry(req, e, NULL);
+		return;
+	}
+	if (ctl->ext_len == sizeof(x) && ext_sendable(&x)) {
+		ext = (struct fusebpf_entry) {
+			.backing = x.backing_action,
+			.backing_id = x.backing_id,
+			.filter = x.ops_action,
+			.filter_name = x.ops_action == FUSE_BPF_OPS_NAME ?
+				       x.ops_name : NULL,
+		};
+		/* -EINVAL: refused, and the request is still ours */
+		if (fusebpf_reply_entry(req, e, &ext) != -EINVAL)
+			return;
+	}
+	reply_entry_raw(req, e, &x, ctl->ext_len);
 }
 
 static void td_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -551,7 +650,7 @@ static void td_release(fuse_req_t req, fuse_ino_t ino,
 	struct td_file *f = file(fi);
 
 	if (f->backing_id > 0)
-		fuse_passthrough_close(req, f->backing_id);
+		fusebpf_backing_close(state(req)->se, f->backing_id);
 	close(f->fd);
 	free(f);
 	fuse_reply_err(req, 0);
@@ -713,84 +812,140 @@ static void td_notify(struct fuse_session *se, struct td_ctl *ctl)
 }
 
 /*
- * A FUSE_BPF_OPCODE_PREFILTER or _POSTFILTER request, which libfuse does
- * not know: answer it from td_ctl.
+ * Hostile: a FUSE_BPF_OPCODE_PREFILTER reply td_ctl.filter_reply_trim
+ * bytes short, written by hand before the library answers; the kernel
+ * fails the request with it, and the library's reply then finds no
+ * request (ENOENT, which the loop ignores).
  */
-static void td_filter(struct fuse_session *se, struct td_state *st,
-		      const struct fuse_in_header *in)
+static void reply_filter_trimmed(struct fuse_session *se, struct td_ctl *ctl,
+				 const struct fuse_in_header *in)
 {
-	const struct fuse_bpf_filter_out *post = (const void *)
-		((const char *)in + in->len - sizeof(*post));
-	struct fuse_bpf_filter_out res = {
-		.result = st->ctl->prefilter_result,
-	};
+	struct fuse_bpf_filter_out res = { .result = ctl->prefilter_result };
 	struct fuse_out_header out = { .unique = in->unique };
 	struct iovec iov[3] = {
 		{ &out, sizeof(out) }, { &res, sizeof(res) },
 		{ (char *)(in + 1), in->len - sizeof(*in) },
 	};
-	int n = 3;
 
-	st->ctl->filter_opcode = in->opcode;
-	st->ctl->filter_nodeid = in->nodeid;
-	st->ctl->filter_uid = in->uid;
-	if (in->opcode & FUSE_BPF_OPCODE_POSTFILTER) {
-		st->ctl->postfilter_seen = post->result;
-		out.error = st->ctl->postfilter_error;
-		n = 1;
-	} else if ((size_t)st->ctl->filter_reply_trim < iov[2].iov_len) {
-		iov[2].iov_len -= st->ctl->filter_reply_trim;
-	}
-	for (int i = 0; i < n; i++)
-		out.len += iov[i].iov_len;
-	if (writev(fuse_session_fd(se), iov, n) < 0)
-		perror("test_daemon: filter reply");
+	if ((size_t)ctl->filter_reply_trim >= iov[2].iov_len)
+		return;
+	iov[2].iov_len -= ctl->filter_reply_trim;
+	out.len = sizeof(out) + sizeof(res) + iov[2].iov_len;
+	if (writev(fuse_session_fd(se), iov, 3) < 0 && errno != EINVAL)
+		perror("test_daemon: trimmed filter reply");
 }
 
-/* fuse_session_loop(), with the fuse-bpf filter requests taken out. */
-static int td_loop(struct fuse_session *se, struct td_state *st)
+/*
+ * Every request as it arrives, whether libfuse has a handler for it or
+ * not: counted, stalled if td_ctl says so, and followed by a notification
+ * td_ctl asks for.
+ */
+static void td_request(void *data, const struct fuse_in_header *in)
 {
-	struct fuse_buf buf = { 0 };
-	int res = 0;
+	struct td_state *st = data;
 
-	while (!fuse_session_exited(se)) {
-		const struct fuse_in_header *in;
-
-		res = fuse_session_receive_buf(se, &buf);
-		if (res == -EINTR)
-			continue;
-		if (res <= 0)
-			break;
-		in = buf.mem;
-		/* every request, whether libfuse has a handler for it or not */
-		if (in->opcode < TD_OPCODES)
-			__atomic_fetch_add(&st->count[in->opcode], 1,
-					   __ATOMIC_RELAXED);
-		/* the daemon hangs there, until the test kills it */
-		if (st->ctl && st->ctl->stall_opcode == in->opcode) {
-			__atomic_store_n(&st->ctl->stalled, 1, __ATOMIC_RELEASE);
-			/* or releases it: the request is then answered */
-			while (!__atomic_load_n(&st->ctl->stall_release,
-						__ATOMIC_ACQUIRE))
-				usleep(1000);
-			st->ctl->stall_opcode = 0;
-		}
-		if (st->ctl && in->opcode & (FUSE_BPF_OPCODE_PREFILTER |
-					     FUSE_BPF_OPCODE_POSTFILTER))
-			td_filter(se, st, in);
-		else
-			fuse_session_process_buf(se, &buf);
-		if (st->ctl)
-			td_notify(se, st->ctl);
+	if (in->opcode < TD_OPCODES)
+		__atomic_fetch_add(&st->count[in->opcode], 1, __ATOMIC_RELAXED);
+	if (!st->ctl)
+		return;
+	/* the daemon hangs there, until the test kills it */
+	if (st->ctl->stall_opcode == in->opcode) {
+		__atomic_store_n(&st->ctl->stalled, 1, __ATOMIC_RELEASE);
+		/* or releases it: the request is then answered */
+		while (!__atomic_load_n(&st->ctl->stall_release,
+					__ATOMIC_ACQUIRE))
+			usleep(1000);
+		st->ctl->stall_opcode = 0;
 	}
-	free(buf.mem);
-	fuse_session_reset(se);
-	return res < 0 ? -res : 0;
+	if ((in->opcode & FUSE_BPF_OPCODE_PREFILTER) &&
+	    st->ctl->filter_reply_trim)
+		reply_filter_trimmed(st->se, st->ctl, in);
+	td_notify(st->se, st->ctl);
+}
+
+static void filter_seen(struct td_ctl *ctl, const struct fusebpf_request *req,
+			unsigned int flag)
+{
+	ctl->filter_opcode = req->opcode | flag;
+	ctl->filter_nodeid = req->nodeid;
+	ctl->filter_uid = req->uid;
+}
+
+/* A FUSE_BPF_OPCODE_PREFILTER request: the verdict td_ctl holds. */
+static int td_prefilter(void *data, struct fusebpf_request *req)
+{
+	struct td_state *st = data;
+
+	if (!st->ctl)
+		return FUSE_BPF_BACKING;
+	filter_seen(st->ctl, req, FUSE_BPF_OPCODE_PREFILTER);
+	return st->ctl->prefilter_result;
+}
+
+/* A FUSE_BPF_OPCODE_POSTFILTER request: the error td_ctl holds. */
+static int td_postfilter(void *data, const struct fusebpf_request *req,
+			 int64_t result)
+{
+	struct td_state *st = data;
+
+	if (!st->ctl)
+		return 0;
+	filter_seen(st->ctl, req, FUSE_BPF_OPCODE_POSTFILTER);
+	st->ctl->postfilter_seen = result;
+	return st->ctl->postfilter_error;
+}
+
+static const struct fusebpf_loop_ops td_loop_ops = {
+	.prefilter	= td_prefilter,
+	.postfilter	= td_postfilter,
+	.request	= td_request,
+};
+
+/*
+ * TD_LIB: mount @mnt with fusebpf_mount() and serve it until it is
+ * unmounted; a non-zero exit status if anything failed.
+ */
+static int td_serve_lib(struct fuse_session *se, struct td_state *st,
+			const char *backing, const char *mnt,
+			struct td_ctl *ctl)
+{
+	struct fusebpf_mount_opts opts = {
+		.options = "allow_other", .fsname = "test", .subtype = "test",
+		.root = ctl->lib_root ? backing : NULL,
+		.root_filter = ctl->lib_root_filter[0] ?
+			       ctl->lib_root_filter : NULL,
+	};
+	struct fusebpf_mount *m;
+	int err;
+
+	if (ctl->lib_filter[0]) {
+		opts.filter = fusebpf_filter_open(ctl->lib_filter);
+		if (!opts.filter) {
+			ctl->lib_err = -errno;
+			goto out;
+		}
+	}
+	ctl->lib_err = fusebpf_mount(se, mnt, &opts, &m);
+	if (ctl->lib_err)
+		goto out;
+	__atomic_store_n(&ctl->lib_dev, fuse_session_fd(se), __ATOMIC_RELEASE);
+	if (st->flags & TD_MT)
+		err = fusebpf_session_loop_mt(se, &td_loop_ops, st, 4);
+	else
+		err = fusebpf_session_loop(se, &td_loop_ops, st);
+	err = fusebpf_unmount(m) || err;
+	fusebpf_filter_close(opts.filter);
+	return err;
+out:
+	fusebpf_filter_close(opts.filter);
+	__atomic_store_n(&ctl->lib_dev, -1, __ATOMIC_RELEASE);
+	return 1;
 }
 
 /* The daemon process: serve @backing on the mounted device @fd. */
-static int td_serve(int fd, const char *backing, unsigned int flags,
-		    unsigned long *count, struct td_ctl *ctl)
+static int td_serve(int fd, const char *backing, const char *mnt,
+		    unsigned int flags, unsigned long *count,
+		    struct td_ctl *ctl)
 {
 	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
 	struct td_state *st = calloc(1, sizeof(*st));
@@ -803,6 +958,7 @@ static int td_serve(int fd, const char *backing, unsigned int flags,
 	st->flags = flags;
 	st->count = count;
 	st->ctl = flags & TD_BPF ? ctl : NULL;
+	pthread_mutex_init(&st->lock, NULL);
 	st->root.fd = open(backing, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (st->root.fd < 0 || fuse_opt_add_arg(&args, "test_daemon"))
 		return 1;
@@ -810,8 +966,13 @@ static int td_serve(int fd, const char *backing, unsigned int flags,
 	fuse_opt_free_args(&args);
 	if (!se)
 		return 1;
+	st->se = se;
 	snprintf(dev, sizeof(dev), "/dev/fd/%d", fd);
-	err = fuse_session_mount(se, dev) || td_loop(se, st);
+	if (flags & TD_LIB)
+		err = td_serve_lib(se, st, backing, mnt, ctl);
+	else
+		err = fuse_session_mount(se, dev) ||
+		      fusebpf_session_loop(se, &td_loop_ops, st);
 	fuse_session_destroy(se);
 	return err;
 }
@@ -828,6 +989,87 @@ int td_mount_options(char *buf, size_t size, int fd)
 {
 	return snprintf(buf, size, "fd=%d,rootmode=40000,user_id=%u,group_id=%u",
 			fd, getuid(), getgid());
+}
+
+/* The shared counters and td_ctl, set as td_start() documents. */
+static int td_setup(struct test_daemon *td)
+{
+	memset(td, 0, sizeof(*td));
+	td->count = mmap(NULL, TD_OPCODES * sizeof(*td->count) +
+			 sizeof(*td->ctl), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (td->count == MAP_FAILED)
+		return -1;
+	td->ctl = (struct td_ctl *)(td->count + TD_OPCODES);
+	td->ctl->ext_len = sizeof(td->ctl->ext);
+	td->ctl->ext.backing_action = FUSE_BPF_BACKING_ID;
+	td->ctl->ext.ops_action = FUSE_BPF_OPS_REMOVE;
+	td->ctl->register_backing = 1;
+	return 0;
+}
+
+/*
+ * TD_LIB: start the daemon, which mounts with fusebpf_mount(), and wait
+ * for its mount.
+ */
+static int td_start_forked(struct test_daemon *td, const char *backing,
+			   const char *mnt, unsigned int flags)
+{
+	struct stat s;
+	int err, dev;
+
+	td->ctl->lib_dev = 0;
+	td->pid = fork();
+	if (!td->pid)
+		_exit(td_serve(-1, backing, mnt, flags, td->count, td->ctl));
+	if (td->pid < 0)
+		return -1;
+	WAIT_UNTIL((dev = __atomic_load_n(&td->ctl->lib_dev,
+					  __ATOMIC_ACQUIRE)) != 0);
+	if (dev <= 0) {
+		err = td->ctl->lib_err ? -td->ctl->lib_err : ETIMEDOUT;
+		td_stop(td);
+		errno = err;
+		return -1;
+	}
+	td->dev = dev;
+	snprintf(td->mnt, sizeof(td->mnt), "%s", mnt);
+	if (stat(mnt, &s)) {
+		err = errno;
+		td_stop(td);
+		errno = err;
+		return -1;
+	}
+	td_reset(td);
+	return 0;
+}
+
+/**
+ * td_start_lib() - start a daemon that mounts with libfusebpf
+ * @td: the daemon, filled in
+ * @backing: the backing directory
+ * @mnt: the mount point
+ * @flags: enum td_flags; TD_LIB is implied
+ * @filter: an object file whose filters fusebpf_mount() registers, or NULL
+ * @root_filter: the instance that filters the backed root, or NULL; with
+ *	@root_filter or TD_LIB_ROOT, @backing is the backed root
+ *
+ * Return: 0, or -1 with errno set (fusebpf_mount()'s error, the daemon's).
+ */
+int td_start_lib(struct test_daemon *td, const char *backing,
+		 const char *mnt, unsigned int flags, const char *filter,
+		 const char *root_filter)
+{
+	if (td_setup(td))
+		return -1;
+	if (filter)
+		snprintf(td->ctl->lib_filter, sizeof(td->ctl->lib_filter),
+			 "%s", filter);
+	if (root_filter)
+		snprintf(td->ctl->lib_root_filter,
+			 sizeof(td->ctl->lib_root_filter), "%s", root_filter);
+	td->ctl->lib_root = root_filter || (flags & TD_LIB_ROOT);
+	return td_start_forked(td, backing, mnt, flags | TD_LIB);
 }
 
 /**
@@ -850,17 +1092,10 @@ int td_start(struct test_daemon *td, const char *backing, const char *mnt,
 	struct stat s;
 	int fd, err;
 
-	memset(td, 0, sizeof(*td));
-	td->count = mmap(NULL, TD_OPCODES * sizeof(*td->count) +
-			 sizeof(*td->ctl), PROT_READ | PROT_WRITE,
-			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (td->count == MAP_FAILED)
+	if (td_setup(td))
 		return -1;
-	td->ctl = (struct td_ctl *)(td->count + TD_OPCODES);
-	td->ctl->ext_len = sizeof(td->ctl->ext);
-	td->ctl->ext.backing_action = FUSE_BPF_BACKING_ID;
-	td->ctl->ext.ops_action = FUSE_BPF_OPS_REMOVE;
-	td->ctl->register_backing = 1;
+	if (flags & TD_LIB)
+		return td_start_forked(td, backing, mnt, flags);
 	fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -881,7 +1116,7 @@ int td_start(struct test_daemon *td, const char *backing, const char *mnt,
 			for (int i = 3; i < 1024; i++)
 				if (i != fd)
 					close(i);
-		_exit(td_serve(fd, backing, flags, td->count, td->ctl));
+		_exit(td_serve(fd, backing, mnt, flags, td->count, td->ctl));
 	}
 	/* the same number in the daemon: see td_register() */
 	td->dev = fd;
@@ -979,16 +1214,35 @@ int td_register(const struct test_daemon *td, int link_fd)
 int td_register_skel(const struct test_daemon *td,
 		     const struct bpf_object_skeleton *s)
 {
-	int i;
+	static const struct fuse_lowlevel_ops none;
+	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
+	struct fusebpf_filter *f;
+	struct fuse_session *se;
+	char path[32];
+	int dev, err;
 
-	for (i = 0; i < s->map_cnt; i++) {
-		const struct bpf_map_skeleton *m =
-			(const void *)((const char *)s->maps + i * s->map_skel_sz);
-
-		if (!m->link || !*m->link)
-			continue;
-		if (td_register(td, bpf_link__fd(*m->link)))
-			return -1;
+	f = fusebpf_filter_from_skeleton(s);
+	if (!f)
+		return -1;
+	dev = td_dev(td);
+	err = dev < 0 || fuse_opt_add_arg(&args, "test_daemon") ? -EIO : 0;
+	/* a session of the test's own, whose descriptor is the copy */
+	se = err ? NULL : fuse_session_new(&args, &none, sizeof(none), NULL);
+	fuse_opt_free_args(&args);
+	snprintf(path, sizeof(path), "/dev/fd/%d", dev);
+	if (!se || fuse_session_mount(se, path)) {
+		err = -EIO;
+		if (dev >= 0)
+			close(dev);
+	} else {
+		err = fusebpf_filter_register(se, f);
+	}
+	if (se)
+		fuse_session_destroy(se);
+	fusebpf_filter_close(f);
+	if (err) {
+		errno = -err;
+		return -1;
 	}
 	return 0;
 }

@@ -49,6 +49,9 @@ enum td_flags {
 	TD_BPF		= 1 << 2,	/* "bpf" mount, LOOKUP extensions */
 	TD_CLOSE_FDS	= 1 << 3,	/* the daemon closes the test's fds */
 	TD_OVER_BPF	= 1 << 4,	/* backings may be on a fuse-bpf mount */
+	TD_LIB		= 1 << 5,	/* the daemon mounts: fusebpf_mount() */
+	TD_MT		= 1 << 6,	/* fusebpf_session_loop_mt(), 4 threads */
+	TD_LIB_ROOT	= 1 << 7,	/* TD_LIB with the backing as root */
 };
 
 /*
@@ -83,6 +86,15 @@ struct td_ctl {
 	unsigned long long notify_nodeid; /* this enum td_notify about this */
 	int notify_result;		/* node; what the write returned */
 	int notify_done;		/* set once it was sent */
+	unsigned int attr_valid;	/* attr timeout of LOOKUP replies, s */
+	unsigned long long last_nodeid;	/* of the last LOOKUP reply */
+	int lib_dev;			/* TD_LIB: the daemon's device fd, */
+	int lib_err;			/* or -1 and fusebpf_mount()'s error */
+	int lib_root;			/* TD_LIB: the backing is the root */
+	char lib_root_filter[FUSE_BPF_NAME_LEN];	/* its filter */
+	char lib_filter[PATH_MAX];	/* object file fusebpf_mount() gets */
+	int bad_ext[8];			/* fusebpf_reply_entry() of bad */
+	int bad_ext_done;		/* extensions for "lib_bad_ext" */
 };
 
 /* The notifications td_ctl.notify sends. */
@@ -104,6 +116,9 @@ struct test_daemon {
 int td_mount_options(char *buf, size_t size, int fd);
 int td_start(struct test_daemon *td, const char *backing, const char *mnt,
 	     unsigned int flags);
+int td_start_lib(struct test_daemon *td, const char *backing,
+		 const char *mnt, unsigned int flags, const char *filter,
+		 const char *root_filter);
 int td_stop(struct test_daemon *td);
 int td_dev(const struct test_daemon *td);
 int td_register(const struct test_daemon *td, int link_fd);
