@@ -33,8 +33,6 @@ for f in "$tmp"/tests/*; do
 done | sort -u | while read -r lib; do
 	cp --parents -L "$lib" "$tmp"
 done
-# glibc loads libgcc_s itself, for pthread_cancel(): ldd names it nowhere
-cp --parents -L /usr/lib/x86_64-linux-gnu/libgcc_s.so.1 "$tmp"
 # The POSIX suites: python3 and nfstest, with their libraries and the few
 # files of /etc they read.
 if [ "${WITH_NFSTEST:-}" = 1 ]; then
