@@ -501,8 +501,9 @@ static int pt_run(struct pt_args *a, struct pt_fs *fs)
 out_signals:
 	fuse_remove_signal_handlers(se);
 out_unmount:
+	/* no error if the mount is gone already (umount MOUNTPOINT) */
 	ret = fusebpf_unmount(mount);
-	if (ret && ret != -EINVAL && ret != -ENOENT) {
+	if (ret) {
 		pt_fail(a->mountpoint, ret);
 		status = 1;
 	}
@@ -512,6 +513,20 @@ out_filter:
 	if (filter)
 		fusebpf_filter_close(filter);
 	return status;
+}
+
+/* @path made absolute, allocated; NULL if no memory. */
+static char *pt_abs_path(const char *path)
+{
+	char *cwd, *abs;
+
+	if (path[0] == '/')
+		return strdup(path);
+	cwd = getcwd(NULL, 0);
+	if (!cwd || asprintf(&abs, "%s/%s", cwd, path) < 0)
+		abs = NULL;
+	free(cwd);
+	return abs;
 }
 
 int main(int argc, char **argv)
@@ -541,25 +556,12 @@ int main(int argc, char **argv)
 	if (a.stats) {
 		stats = calloc(1, sizeof(*stats));
 		/* the daemon's working directory will be / */
-		if (a.stats_path)
-			abs_stats = a.stats_path[0] == '/' ?
-				    strdup(a.stats_path) :
-				    realpath(".", NULL);
+		if (stats && a.stats_path)
+			stats->path = abs_stats = pt_abs_path(a.stats_path);
 		if (!stats || (a.stats_path && !abs_stats)) {
 			pt_error("%s", strerror(ENOMEM));
 			return 1;
 		}
-		if (a.stats_path && a.stats_path[0] != '/') {
-			char *cwd = abs_stats;
-
-			if (asprintf(&abs_stats, "%s/%s", cwd,
-				     a.stats_path) < 0) {
-				pt_error("%s", strerror(ENOMEM));
-				return 1;
-			}
-			free(cwd);
-		}
-		stats->path = abs_stats;
 		fs->stats = stats;
 	}
 	if (!a.fsname) {
