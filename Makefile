@@ -31,7 +31,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 
 # The user-space parts: one directory each, whose Makefile builds with
 # "make" and installs with "make install" (PREFIX, DESTDIR, LIBDIR).
-USER_DIRS := tools/lib/fuse-bpf examples
+USER_DIRS := tools/lib/fuse-bpf tools/fusebpf-passthrough examples
 
 all: module
 

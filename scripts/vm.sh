@@ -59,6 +59,11 @@ bench)
 	append="fusebpf.sets=$BENCH_SETS fusebpf.targets=$BENCH_TARGETS fusebpf.runs=$BENCH_RUNS"
 	extra=$("$top/scripts/bench-stage.sh" "$out/bench" "$ksrc" "$kver")
 	;;
+demo)
+	# fusebpf-passthrough beside libfuse's passthrough_hp: make bench's
+	# staging (passthrough_hp, fio, the tree of its set E)
+	extra=$("$top/scripts/bench-stage.sh" "$out/bench" "$ksrc" "$kver")
+	;;
 check | kselftest)
 	# cred_jar on its own in /proc/slabinfo, for the credential leak test
 	append=slab_nomerge

@@ -3,16 +3,20 @@
  * libfusebpf: the multi-threaded session loop.
  *
  * Workers receive and handle requests; the calling thread waits for the
- * session to end, then stops them. A worker can be cancelled only while
- * it waits for a request, never while it handles one, so that stopping
- * loses no request it took. This is how libfuse's fuse_session_loop_mt()
- * stops its workers too.
+ * session to end, then stops them. The device is non-blocking while the
+ * loop runs, and a worker waits in poll(2) for a request or for the stop
+ * event, so that stopping needs neither signals nor thread cancellation
+ * (which would need libgcc_s and could lose a request a worker took).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
 
 #include "internal.h"
 
@@ -25,6 +29,7 @@
  * @ops: the daemon's callbacks
  * @data: their first argument
  * @finish: posted by a worker that stops
+ * @stop: an eventfd, readable once the workers are to stop
  * @lock: protects @error
  * @error: the first negative errno with which receiving failed, or 0
  */
@@ -33,6 +38,7 @@ struct mt_loop {
 	const struct fusebpf_loop_ops *ops;
 	void *data;
 	sem_t finish;
+	int stop;
 	pthread_mutex_t lock;
 	int error;
 };
@@ -53,15 +59,27 @@ static void *mt_work(void *arg)
 {
 	struct mt_worker *w = arg;
 	struct mt_loop *mt = w->loop;
+	struct pollfd p[2] = {
+		{ .fd = fuse_session_fd(mt->se), .events = POLLIN },
+		{ .fd = mt->stop, .events = POLLIN },
+	};
 	int res = 0;
 
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	while (!fuse_session_exited(mt->se)) {
-		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			res = -errno;
+			break;
+		}
+		if (p[1].revents)
+			break;
+		/* another worker may have taken the request: EAGAIN */
 		res = fuse_session_receive_buf(mt->se, &w->buf);
-		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
-		if (res == -EINTR || res == -EAGAIN)
+		if (res == -EINTR || res == -EAGAIN) {
+			res = 0;
 			continue;
+		}
 		if (res <= 0)
 			break;
 		if (fusebpf_dispatch(mt->se, &w->buf, res, mt->ops,
@@ -82,12 +100,11 @@ static void *mt_work(void *arg)
 }
 
 /* Stop the first @n workers of @w and free their buffers. */
-static void mt_stop(struct mt_worker *w, unsigned int n)
+static void mt_stop(struct mt_loop *mt, struct mt_worker *w, unsigned int n)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
-		pthread_cancel(w[i].thread);
+	eventfd_write(mt->stop, 1);
 	for (i = 0; i < n; i++) {
 		pthread_join(w[i].thread, NULL);
 		free(w[i].buf.mem);
@@ -125,9 +142,10 @@ static void mt_wait(struct mt_loop *mt)
  * The loop ends when the session ends: on unmount every worker's read
  * fails with ENODEV; after fuse_session_exit(), from a callback, from
  * another thread, or from the handlers of fuse_set_signal_handlers(), the
- * workers that wait for a request are cancelled and those that handle one
- * finish it first. A worker whose read fails ends the loop as well. Then
- * fuse_session_reset() is called.
+ * workers that wait for a request stop and those that handle one finish
+ * it first. A worker whose read fails ends the loop as well. Then
+ * fuse_session_reset() is called. While the loop runs, the session's
+ * descriptor is non-blocking (O_NONBLOCK); its flags are restored after.
  *
  * Return: 0 when the session ended, -EINVAL for a NULL @se or more than
  * 256 @threads, the negative errno of a thread that could not be created,
@@ -138,20 +156,29 @@ int fusebpf_session_loop_mt(struct fuse_session *se,
 			    unsigned int threads)
 {
 	struct mt_loop mt = { .se = se, .ops = ops, .data = data };
+	int dev, flags, err = 0;
 	struct mt_worker *w;
 	unsigned int i;
-	int err = 0;
 
 	if (!se || threads > MAX_THREADS)
 		return -EINVAL;
 	if (!threads)
 		threads = DEFAULT_THREADS;
+	dev = fuse_session_fd(se);
+	flags = fcntl(dev, F_GETFL);
+	if (flags < 0)
+		return -errno;
 	w = calloc(threads, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
-	if (sem_init(&mt.finish, 0, 0)) {
+	mt.stop = eventfd(0, EFD_CLOEXEC);
+	if (mt.stop < 0 || sem_init(&mt.finish, 0, 0) ||
+	    fcntl(dev, F_SETFL, flags | O_NONBLOCK)) {
+		err = -errno;
+		if (mt.stop >= 0)
+			close(mt.stop);
 		free(w);
-		return -errno;
+		return err;
 	}
 	pthread_mutex_init(&mt.lock, NULL);
 	for (i = 0; i < threads && !err; i++) {
@@ -160,15 +187,17 @@ int fusebpf_session_loop_mt(struct fuse_session *se,
 	}
 	if (err) {
 		/* the session goes on: only the workers started stop */
-		mt_stop(w, i - 1);
+		mt_stop(&mt, w, i - 1);
 	} else {
 		mt_wait(&mt);
-		mt_stop(w, threads);
+		mt_stop(&mt, w, threads);
 		err = mt.error;
 		fuse_session_reset(se);
 	}
+	fcntl(dev, F_SETFL, flags);
 	pthread_mutex_destroy(&mt.lock);
 	sem_destroy(&mt.finish);
+	close(mt.stop);
 	free(w);
 	return err;
 }

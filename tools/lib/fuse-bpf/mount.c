@@ -117,6 +117,7 @@ int fusebpf_mount(struct fuse_session *se, const char *mountpoint,
 	int dev = -1, root_fd = -1, link, err;
 	char *data = NULL, *type = NULL, dev_path[32];
 	struct fusebpf_mount *m = NULL;
+	size_t len;
 
 	if (!se || !mountpoint || !mount)
 		return -EINVAL;
@@ -127,10 +128,11 @@ int fusebpf_mount(struct fuse_session *se, const char *mountpoint,
 	if (err)
 		return err;
 	err = -ENOMEM;
-	m = calloc(1, sizeof(*m) + strlen(mountpoint) + 1);
+	len = strlen(mountpoint) + 1;
+	m = calloc(1, sizeof(*m) + len);
 	if (!m)
 		return err;
-	strcpy(m->mountpoint, mountpoint);
+	memcpy(m->mountpoint, mountpoint, len);
 	m->se = se;
 	if (asprintf(&type, "%s%s%s", FUSE_BPF_FSTYPE,
 		     opts->subtype ? "." : "",

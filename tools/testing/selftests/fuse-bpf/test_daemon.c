@@ -45,6 +45,9 @@
 #include "test_daemon.h"
 
 #define TD_BUCKETS 1024
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 struct td_node {
 	struct td_node *next;		/* hash chain */
@@ -360,7 +363,7 @@ static void try_bad_ext(fuse_req_t req, const struct fuse_entry_param *e,
 	struct fuse_entry_param neg = { .ino = 0 };
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		ctl->bad_ext[i] = fusebpf_reply_entry(req, e, &bad[i]);
 	/* a negative entry has nothing to back */
 	ctl->bad_ext[i] = fusebpf_reply_entry(req, &neg,
