@@ -172,14 +172,15 @@ int fusebpf_session_loop_mt(struct fuse_session *se,
 	if (!w)
 		return -ENOMEM;
 	mt.stop = eventfd(0, EFD_CLOEXEC);
-	if (mt.stop < 0 || sem_init(&mt.finish, 0, 0) ||
-	    fcntl(dev, F_SETFL, flags | O_NONBLOCK)) {
+	if (mt.stop < 0 || fcntl(dev, F_SETFL, flags | O_NONBLOCK)) {
 		err = -errno;
 		if (mt.stop >= 0)
 			close(mt.stop);
 		free(w);
 		return err;
 	}
+	/* cannot fail: a private semaphore of value 0 */
+	sem_init(&mt.finish, 0, 0);
 	pthread_mutex_init(&mt.lock, NULL);
 	for (i = 0; i < threads && !err; i++) {
 		w[i].loop = &mt;
