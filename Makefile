@@ -10,6 +10,11 @@
 #   make check-posix      nfstest_posix and nfstest_lock only: on tmpfs and
 #                 on fuse-bpf, compared
 #   make demo     boot the guest and show fuse-bpf at work (as root)
+#   make vm       boot the guest with the module loaded, the library, the
+#                 command and the examples installed and the checkout at
+#                 /src (read-only), and give a shell on the terminal;
+#                 CMD="..." runs that command instead and exits with its
+#                 status (as root)
 #   make bench    fio and metadata benchmarks of fuse-bpf against ext4, plain
 #                 FUSE and upstream passthrough, in one guest (as root);
 #                 SETS=A,C,D,E TARGETS=native,... RUNS=3 choose
@@ -50,6 +55,9 @@ check demo:
 check-kselftest check-posix:
 	$(given) scripts/run.sh $(@:check-%=%)
 
+vm:
+	$(given) CMD='$(subst ','\'',$(CMD))' scripts/run.sh vm
+
 bench:
 	$(given) SETS="$(SETS)" TARGETS="$(TARGETS)" RUNS="$(RUNS)" \
 		scripts/run.sh bench
@@ -61,4 +69,5 @@ clean:
 distclean:
 	rm -rf .build
 
-.PHONY: all module user install-user check check-kselftest check-posix demo bench clean distclean
+.PHONY: all module user install-user check check-kselftest check-posix demo vm bench clean \
+	distclean

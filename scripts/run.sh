@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh check|kselftest|posix|demo|bench, on the host: make sure the build root exists, then
+# run.sh check|kselftest|posix|demo|vm|bench, on the host: make sure the build root exists, then
 # build and run MODE inside it (scripts/vm.sh).  KSRC and KDIR, when set,
 # are host paths, mapped into the build root.  KERNEL=debug boots the debug
 # kernel of kernel/debug.config, built once into FUSE_BPF_CACHE (default
@@ -79,7 +79,10 @@ fi
 	"$top/scripts/packages"
 timeout=3600
 [ "$mode" != bench ] || timeout=14400
+# an interactive make vm lasts as long as its shell
+[ "$mode" != vm ] || [ -n "${CMD:-}" ] || timeout=0
 INROOT_BIND="${binds[*]}" exec "$top/scripts/inroot.sh" "$root" \
 	VM_TIMEOUT="${VM_TIMEOUT:-$timeout}" KERNEL="$kernel" TESTS="${TESTS:-}" \
+	VM_CMD="${CMD:-}" TERM="${TERM:-dumb}" \
 	"${bench[@]}" \
 	/src/scripts/vm.sh "$mode" "$ksrc" "$kdir"

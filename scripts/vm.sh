@@ -1,12 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# vm.sh check|kselftest|posix|demo|bench [KSRC] [KDIR], inside the build root: build the module
+# vm.sh check|kselftest|posix|demo|vm|bench [KSRC] [KDIR], inside the build root: build the module
 # and the tests for the build root's kernel (or, with KERNEL=debug, for the
 # debug kernel), pack the initramfs, boot the kernel under QEMU TCG and
-# report.  check is kselftest and posix in one boot.  Except for demo, the
-# last line printed is
+# report.  check is kselftest and posix in one boot.  Except for demo and
+# vm, the last line printed is
 # "N passed, N failed" and the exit status is non-zero on any failure.
+# vm gives a shell on the terminal, or runs VM_CMD and exits with its
+# status; the checkout is shared read-only at /src (9p).
 set -euo pipefail
 
 mode=$1
@@ -22,7 +24,10 @@ die() { echo "vm: $*" >&2; exit 1; }
 
 # Whatever stops the run before the guest's results are counted is one
 # failure, reported in the same closing line.
-[ "$mode" = demo ] || trap 'echo "vm: no test ran"; echo "0 passed, 1 failed"' EXIT
+case $mode in
+demo | vm) ;;
+*) trap 'echo "vm: no test ran"; echo "0 passed, 1 failed"' EXIT ;;
+esac
 
 [ -n "$kver" ] || die "no linux-headers-amd64 in the build root"
 if [ "${KERNEL:-distro}" = debug ]; then
@@ -72,6 +77,12 @@ check | kselftest)
 	rm -rf "$extra"
 	"$top/scripts/stage-fs.sh" "$extra" "$kver"
 	;;
+vm)
+	extra=$out/stage-vm
+	rm -rf "$extra"
+	"$top/scripts/stage-fs.sh" "$extra" "$kver" 9p 9pnet_virtio
+	[ -z "${VM_CMD:-}" ] || printf '%s\n' "$VM_CMD" >"$extra/vm-cmd"
+	;;
 esac
 GUEST_ROOT=$out/guest-root EXTRA=$extra WITH_NFSTEST=$([ "$mode" = check ] || [ "$mode" = posix ] && echo 1 || true) \
 	"$top/scripts/mkinitramfs.sh" "$out/initramfs.cpio.gz" \
@@ -79,13 +90,23 @@ GUEST_ROOT=$out/guest-root EXTRA=$extra WITH_NFSTEST=$([ "$mode" = check ] || [ 
 
 echo "vm: booting $kver under QEMU TCG ($mode)"
 rm -f "$out/console.log" "$out/$mode.log"
+qemu=(qemu-system-x86_64 -accel tcg -cpu max
+	-smp 2 -m $mem -no-reboot -display none -monitor none
+	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz"
+	-append "console=ttyS0 panic=-1 fusebpf=$mode $append"
+	-serial file:"$out/console.log" -chardev stdio,id=out,signal=off
+	-serial chardev:out)
+if [ "$mode" = vm ]; then
+	qemu+=(-virtfs "local,path=$top,mount_tag=src,security_model=none,readonly=on")
+fi
+if [ "$mode" = vm ] && [ -z "${VM_CMD:-}" ]; then
+	# the terminal is the guest's: Ctrl-C goes to it, "exit" powers off
+	echo "vm: kernel messages go to $out/console.log"
+	exec timeout --foreground "${VM_TIMEOUT:-0}" "${qemu[@]}"
+fi
 status=0
-timeout "${VM_TIMEOUT:-3600}" qemu-system-x86_64 -accel tcg -cpu max \
-	-smp 2 -m $mem -no-reboot -display none -monitor none \
-	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 fusebpf=$mode $append" \
-	-serial file:"$out/console.log" -chardev stdio,id=out,signal=off \
-	-serial chardev:out </dev/null | tee "$out/$mode.log" || status=$?
+timeout "${VM_TIMEOUT:-3600}" "${qemu[@]}" </dev/null | tee "$out/$mode.log" ||
+	status=$?
 [ "$status" = 0 ] || echo "vm: QEMU exited with status $status (124: timeout)"
 
 if ! grep -q '^FUSEBPF-END' "$out/$mode.log"; then
@@ -93,6 +114,10 @@ if ! grep -q '^FUSEBPF-END' "$out/$mode.log"; then
 	tail -n 40 "$out/console.log"
 fi
 [ "$mode" != demo ] || exit 0
+if [ "$mode" = vm ]; then
+	rc=$(sed -n 's/^FUSEBPF-RC vm \([0-9]*\).*/\1/p' "$out/$mode.log")
+	exit "${rc:-1}"
+fi
 trap - EXIT
 if [ "$mode" = bench ]; then
 	exec python3 "$top/bench/report.py" "$out/$mode.log" "$top/bench/results"
