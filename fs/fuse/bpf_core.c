@@ -96,14 +96,14 @@ void fuse_bpf_init_inode(struct inode *inode)
  * @sb: a FUSE super block whose s_stack_depth was just set: by FUSE_INIT's
  *	reply, or by a backed root at fill_super time
  *
- * A mount stays above its backed root's backing, whatever depth FUSE_INIT
- * declares for the backing files the daemon registers. Its root inode,
- * made before, is given the class of its depth too. A lock taken before
- * under the type's class is released by its instance. Not without a
- * window when FUSE_INIT's reply changes the depth: a task taking one of
+ * A mount with a backed root has its depth from fill_super on, one above
+ * its root's backing, and may be in use before FUSE_INIT's reply: the
+ * depth stays, and bounds the depth of the backing files the daemon may
+ * register. Otherwise the root inode, made before, is given the class of
+ * its depth too, and a lock taken before under the type's class is
+ * released by its instance. Not without a window: a task taking one of
  * these locks on another CPU right now, just after the mount, may meet
- * the class half changed, and lockdep may warn. A mount with a backed
- * root has its depth from the start; one without has it only then.
+ * the class half changed, and lockdep may warn.
  */
 void fuse_bpf_stack_depth(struct super_block *sb)
 {
@@ -113,14 +113,19 @@ void fuse_bpf_stack_depth(struct super_block *sb)
 	static struct lock_class_key rename[FILESYSTEM_MAX_STACK_DEPTH + 1];
 	int i;
 #endif
+	struct fuse_conn *fc = get_fuse_conn_super(sb);
 	struct fuse_bpf_inode *root;
 
-	if (!get_fuse_conn_super(sb)->bpf)
+	if (!fc->bpf)
 		return;
 	root = sb->s_root ? fuse_bpf_backed(d_inode(sb->s_root)) : NULL;
-	if (root)
-		sb->s_stack_depth = max(sb->s_stack_depth,
-					root->path.dentry->d_sb->s_stack_depth + 1);
+	if (root) {
+		/* in use since fill_super: its depth stays, and bounds */
+		sb->s_stack_depth = root->path.dentry->d_sb->s_stack_depth + 1;
+		fc->max_stack_depth = min(fc->max_stack_depth,
+					  sb->s_stack_depth);
+		return;
+	}
 	if (sb->s_stack_depth > FILESYSTEM_MAX_STACK_DEPTH)
 		return;
 #ifdef CONFIG_DEBUG_LOCK_ALLOC

@@ -14,6 +14,8 @@
 
 #include <linux/cred.h>
 #include <linux/file.h>
+#include <linux/magic.h>
+#include <linux/module.h>
 #include <linux/namei.h>
 
 static atomic64_t fuse_bpf_nodeid = ATOMIC64_INIT(0);
@@ -221,6 +223,24 @@ int fuse_bpf_lookup_attach(struct inode *inode, struct inode *dir,
 	return 0;
 }
 
+/*
+ * Whether the stacking depth of @file's file system is final. A FUSE
+ * mount's is set by its FUSE_INIT reply, which an O_PATH open does not
+ * wait for: a backing taken before it could be given a depth below the
+ * one it ends up with, and a mount stacked on itself. One of this module
+ * is asked; one of the stock FUSE must have been opened for real.
+ */
+static bool fuse_bpf_depth_final(struct file *file)
+{
+	struct super_block *sb = file->f_path.dentry->d_sb;
+
+	if (sb->s_magic != FUSE_SUPER_MAGIC)
+		return true;
+	if (sb->s_type->owner != THIS_MODULE)
+		return !(file->f_mode & FMODE_PATH);
+	return READ_ONCE(get_fuse_conn_super(sb)->initialized);
+}
+
 /* The root's backing: the mounter's directory descriptor @fd. */
 static int fuse_bpf_root_backing(struct fuse_conn *fc, unsigned int fd,
 				 struct fuse_bpf_inode *fbi)
@@ -232,6 +252,8 @@ static int fuse_bpf_root_backing(struct fuse_conn *fc, unsigned int fd,
 		return -EBADF;
 	if (!d_is_dir(file->f_path.dentry))
 		err = -ENOTDIR;
+	else if (!fuse_bpf_depth_final(file))
+		err = -EAGAIN;
 	else if (file->f_path.dentry->d_sb->s_stack_depth >=
 		 FILESYSTEM_MAX_STACK_DEPTH)
 		err = -ELOOP;

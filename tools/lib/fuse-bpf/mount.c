@@ -144,7 +144,7 @@ int fusebpf_mount(struct fuse_session *se, const char *mountpoint,
 	if (dev < 0)
 		goto out_errno;
 	if (opts->root) {
-		root_fd = open(opts->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		root_fd = open(opts->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (root_fd < 0)
 			goto out_errno;
 	}

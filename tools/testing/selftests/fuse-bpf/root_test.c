@@ -137,8 +137,11 @@ static unsigned int next_request(int dev, void *buf)
 	return ((struct fuse_in_header *)buf)->opcode;
 }
 
-/* Answer the FUSE_INIT the mount sent: the least a daemon says. */
-static int answer_init(int dev, void *buf)
+/*
+ * Answer the FUSE_INIT the mount sent: the least a daemon says, and with
+ * @depth, passthrough with that max_stack_depth.
+ */
+static int answer_init_depth(int dev, void *buf, unsigned int depth)
 {
 	struct fuse_in_header *in = buf;
 	struct {
@@ -154,7 +157,17 @@ static int answer_init(int dev, void *buf)
 	if (next_request(dev, buf) != FUSE_INIT)
 		return -1;
 	out.h.unique = in->unique;
+	if (depth) {
+		out.init.flags = FUSE_INIT_EXT;
+		out.init.flags2 = FUSE_PASSTHROUGH >> 32;
+		out.init.max_stack_depth = depth;
+	}
 	return write(dev, &out, sizeof(out)) == sizeof(out) ? 0 : -1;
+}
+
+static int answer_init(int dev, void *buf)
+{
+	return answer_init_depth(dev, buf, 0);
 }
 
 FIXTURE(root) {
@@ -397,6 +410,66 @@ TEST_F(root, stacking_too_deep)
 	UMOUNT_WAIT(self->mnt2);
 	close(dev2);
 	close(dev3);
+}
+
+/*
+ * A FUSE mount's depth is final once its FUSE_INIT is answered: a backed
+ * root on one that is not answered yet is EAGAIN, or a mount could be
+ * stacked on itself.
+ */
+TEST_F(root, backing_before_its_init)
+{
+	int dev2 = open(FUSE_BPF_DEVICE, O_RDWR | O_NONBLOCK);
+	char opt[128];
+	int fd1;
+
+	ASSERT_LE(0, dev2);
+	snprintf(opt, sizeof(opt), "bpf,root_fd=%d", self->bfd);
+	ASSERT_EQ(0, mount_root(self->mnt, self->dev, opt));
+	fd1 = open(self->mnt, O_PATH | O_DIRECTORY);
+	ASSERT_LE(0, fd1);
+	snprintf(opt, sizeof(opt), "bpf,root_fd=%d", fd1);
+	EXPECT_EQ(EAGAIN, mount_root(self->mnt2, dev2, opt));
+	EXPECT_FALSE(mounted(self->mnt2));
+	ASSERT_EQ(0, answer_init(self->dev, self->buf));
+	EXPECT_EQ(0, mount_root(self->mnt2, dev2, opt));
+	close(fd1);
+	UMOUNT_WAIT(self->mnt2);
+	close(dev2);
+}
+
+/*
+ * FUSE_INIT does not move a backed root's mount in the stack: one over
+ * tmpfs stays one deep when its daemon declares passthrough two deep, so
+ * that it takes no backing file one deep itself.
+ */
+TEST_F(root, init_keeps_the_depth)
+{
+	int dev2 = open(FUSE_BPF_DEVICE, O_RDWR | O_NONBLOCK);
+	struct fuse_backing_map map = { 0 };
+	char opt[128];
+
+	ASSERT_LE(0, dev2);
+	snprintf(opt, sizeof(opt), "bpf,root_fd=%d", self->bfd);
+	ASSERT_EQ(0, mount_root(self->mnt, self->dev, opt));
+	ASSERT_EQ(0, answer_init_depth(self->dev, self->buf, 2));
+	ASSERT_EQ(0, mount_root(self->mnt2, dev2, opt));
+	ASSERT_EQ(0, answer_init(dev2, self->buf));
+	/* a file one deep: on the second mount */
+	ASSERT_EQ(0, put_file(self->bfd, "f", "x", 1, 0644));
+	snprintf(opt, sizeof(opt), "%s/f", self->mnt2);
+	map.fd = open(opt, O_RDONLY);
+	ASSERT_LE(0, map.fd);
+	EXPECT_EQ(-1, ioctl(self->dev, FUSE_DEV_IOC_BACKING_OPEN, &map));
+	EXPECT_EQ(ELOOP, errno);
+	/* one on tmpfs it takes */
+	close(map.fd);
+	map.fd = openat(self->bfd, "f", O_RDONLY);
+	ASSERT_LE(0, map.fd);
+	EXPECT_LT(0, ioctl(self->dev, FUSE_DEV_IOC_BACKING_OPEN, &map));
+	close(map.fd);
+	UMOUNT_WAIT(self->mnt2);
+	close(dev2);
 }
 
 /*
