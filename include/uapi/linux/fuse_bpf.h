@@ -52,9 +52,15 @@
  * (its children inherit it as usual). Both need CAP_SYS_ADMIN; the mount
  * fails with EPERM without it, EBADF for a descriptor the mounter does
  * not have, ENOTDIR for one that is not a directory, ELOOP for a backing
- * stacked FILESYSTEM_MAX_STACK_DEPTH deep already, EINVAL for a link that
- * is not an attached fuse_ops instance or an option without "bpf" (or a
- * filter without a root).
+ * stacked FILESYSTEM_MAX_STACK_DEPTH deep already, EAGAIN for a directory
+ * on a FUSE mount whose FUSE_INIT is not answered yet (or, on the stock
+ * FUSE, one opened O_PATH), EINVAL for a link that is not an attached
+ * fuse_ops instance or an option without "bpf" (or a filter without a
+ * root). As for "fd=N", the descriptors are those of the task that
+ * creates the mount (mount(2), or fsconfig(2)'s FSCONFIG_CMD_CREATE), and
+ * a mount that joins an existing connection ignores them. The mount is
+ * one deeper in the stack than the root's backing from the start, and
+ * FUSE_INIT's max_stack_depth cannot take it deeper.
  */
 #define FUSE_BPF_ROOT_FD_OPTION		"root_fd"
 #define FUSE_BPF_ROOT_FILTER_OPTION	"root_filter_fd"
