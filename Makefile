@@ -64,7 +64,8 @@ bench:
 
 clean:
 	rm -rf .build/module .build/tests .build/initramfs.cpio.gz .build/*.log \
-		.build/lib .build/guest-root
+		.build/lib .build/guest-root \
+		.build/examples .build/fusebpf-passthrough .build/stage-*
 
 distclean:
 	rm -rf .build

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+// SPDX-License-Identifier: LGPL-2.1
 /*
  * libfusebpf: one request off the device, to the daemon's filter callbacks
  * if it is a fuse-bpf filter request, to libfuse otherwise.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+// SPDX-License-Identifier: LGPL-2.1
 /*
  * libfusebpf: LOOKUP replies with the fuse-bpf extension.
  */

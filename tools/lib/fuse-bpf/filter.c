@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+// SPDX-License-Identifier: LGPL-2.1
 /*
  * libfusebpf: filters, the attached struct_ops fuse_ops instances of a BPF
  * object, and their registration for a connection.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/* SPDX-License-Identifier: LGPL-2.1 */
 /*
  * fuse_bpf_filter.h: what a fuse-bpf filter (the BPF side) includes.
  *

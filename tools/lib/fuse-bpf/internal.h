@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/* SPDX-License-Identifier: LGPL-2.1 */
 /*
  * libfusebpf: what its files share and do not export. One section per
  * file, as in fs/overlayfs/overlayfs.h.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+// SPDX-License-Identifier: LGPL-2.1
 /*
  * libfusebpf: mounting through /dev/fuse-bpf, with or without a backed
  * root, and unmounting.
