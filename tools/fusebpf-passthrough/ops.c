@@ -384,6 +384,7 @@ static void pt_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	pt_reply_errno(req, fd < 0 ? -1 : close(fd));
 }
 
+/* RELEASE and RELEASEDIR: the descriptor of open or opendir goes */
 static void pt_release(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
 {
@@ -391,6 +392,7 @@ static void pt_release(fuse_req_t req, fuse_ino_t ino,
 	fuse_reply_err(req, 0);
 }
 
+/* FSYNC and FSYNCDIR, on the descriptor of open or opendir */
 static void pt_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 		     struct fuse_file_info *fi)
 {
@@ -466,19 +468,6 @@ static void pt_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	else
 		fuse_reply_buf(req, out, used);
 	free(out);
-}
-
-static void pt_releasedir(fuse_req_t req, fuse_ino_t ino,
-			  struct fuse_file_info *fi)
-{
-	close(fi->fh);
-	fuse_reply_err(req, 0);
-}
-
-static void pt_fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync,
-			struct fuse_file_info *fi)
-{
-	pt_reply_errno(req, datasync ? fdatasync(fi->fh) : fsync(fi->fh));
 }
 
 static void pt_statfs(fuse_req_t req, fuse_ino_t ino)
@@ -650,8 +639,8 @@ const struct fuse_lowlevel_ops pt_ops = {
 	.fsync		= pt_fsync,
 	.opendir	= pt_opendir,
 	.readdir	= pt_readdir,
-	.releasedir	= pt_releasedir,
-	.fsyncdir	= pt_fsyncdir,
+	.releasedir	= pt_release,
+	.fsyncdir	= pt_fsync,
 	.statfs		= pt_statfs,
 	.setxattr	= pt_setxattr,
 	.getxattr	= pt_getxattr,
