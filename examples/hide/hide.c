@@ -75,7 +75,7 @@ int main(int argc, char *argv[])
 		.options = "allow_other",	/* it is about other users */
 		.subtype = "hide",
 	};
-	/* no handlers: nothing about files comes to this daemon */
+	/* no handlers: no file request comes; count_requests shows it */
 	struct fusebpf_serve_opts serve = { .loop = &count_requests };
 	struct hide *skel;
 	int opt, err;

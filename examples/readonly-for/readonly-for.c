@@ -51,7 +51,7 @@ int main(int argc, char *argv[])
 		.options = "allow_other",	/* it is about other users */
 		.subtype = "readonly-for",
 	};
-	/* no handlers: nothing about files comes to this daemon */
+	/* no handlers: no file request comes; count_requests shows it */
 	struct fusebpf_serve_opts serve = { .loop = &count_requests };
 	struct readonly_for *skel;
 	int opt, err;
