@@ -24,18 +24,10 @@
 #include <bpf/libbpf.h>
 #include <fuse_lowlevel.h>
 #include <fusebpf.h>
-#include <linux/fuse.h>
 
 #include "hide.h"
 #include "hide.skel.h"
-
-static unsigned long requests[64];	/* by FUSE opcode */
-
-static void count_request(void *data, const struct fuse_in_header *in)
-{
-	if (in->opcode < 64)
-		requests[in->opcode]++;
-}
+#include "requests.h"
 
 /* Add "UID:PATTERN" to the map of patterns: 0 or a negative errno. */
 static int add_rule(struct bpf_map *map, const char *arg)
@@ -77,54 +69,16 @@ static int add_rule(struct bpf_map *map, const char *arg)
 				    BPF_ANY);
 }
 
-/*
- * Mount @source on @mountpoint, its root backed by @source and filtered
- * by @filter, and serve it until it is unmounted or a signal comes, for
- * a session made with @args: 0 or a negative errno.
- */
-static int serve(struct fuse_args *args, const char *source,
-		 const char *mountpoint, struct fusebpf_filter *filter)
-{
-	static const struct fuse_lowlevel_ops ops;	/* nothing to serve */
-	static const struct fusebpf_loop_ops loop = {
-		.request = count_request,
-	};
-	struct fusebpf_mount_opts opts = {
-		.root = source,
-		.filter = filter,
-		.options = "allow_other",	/* it is about other users */
-		.fsname = source,
-		.subtype = "hide",
-	};
-	struct fusebpf_mount *mount;
-	struct fuse_session *se;
-	int err, err2;
-
-	se = fuse_session_new(args, &ops, sizeof(ops), NULL);
-	if (!se)
-		return -ENOMEM;
-	err = -EIO;
-	if (fuse_set_signal_handlers(se))
-		goto out_destroy;
-	err = fusebpf_mount(se, mountpoint, &opts, &mount);
-	if (err)
-		goto out_signals;
-	err = fusebpf_session_loop(se, &loop, NULL);
-	err2 = fusebpf_unmount(mount);
-	err = err ?: err2;
-out_signals:
-	fuse_remove_signal_handlers(se);
-out_destroy:
-	fuse_session_destroy(se);
-	return err;
-}
-
 int main(int argc, char *argv[])
 {
-	struct fuse_args args = FUSE_ARGS_INIT(1, argv);
-	struct fusebpf_filter *filter;
+	struct fusebpf_mount_opts opts = {
+		.options = "allow_other",	/* it is about other users */
+		.subtype = "hide",
+	};
+	/* no handlers: no file request comes; count_requests shows it */
+	struct fusebpf_serve_opts serve = { .loop = &count_requests };
 	struct hide *skel;
-	int opt, i, err;
+	int opt, err;
 
 	skel = hide__open_and_load();
 	if (!skel || hide__attach(skel)) {
@@ -145,15 +99,17 @@ int main(int argc, char *argv[])
 	if (optind + 2 != argc)
 		goto usage;
 
-	filter = fusebpf_filter_from_skeleton(skel->skeleton);
-	err = filter ? serve(&args, argv[optind], argv[optind + 1], filter) :
-		       -errno;
-	fusebpf_filter_close(filter);
+	/* SOURCE backs the root, which hide.bpf.c filters */
+	opts.root = argv[optind];
+	opts.fsname = argv[optind];
+	opts.filter = fusebpf_filter_from_skeleton(skel->skeleton);
+	/* mount, serve until the unmount or SIGTERM/SIGINT, unmount */
+	err = opts.filter ? fusebpf_serve(argv[optind + 1], &opts, &serve) :
+			    -errno;
+	fusebpf_filter_close(opts.filter);
 	if (err)
 		fprintf(stderr, "hide: %s\n", strerror(-err));
-	for (i = 0; i < 64; i++)
-		if (requests[i])
-			printf("opcode %d: %lu requests\n", i, requests[i]);
+	print_requests();
 	goto out;
 usage:
 	fprintf(stderr,

@@ -33,6 +33,7 @@
 
 #include "redact.h"
 #include "redact.skel.h"
+#include "requests.h"
 
 #define MAX_FILES	64
 
@@ -46,13 +47,6 @@ static struct {
 } file[MAX_FILES];
 static unsigned int files;
 static int root_fd;			/* SOURCE, O_PATH */
-static unsigned long requests[64];	/* by FUSE opcode */
-
-static void count_request(void *data, const struct fuse_in_header *in)
-{
-	if (in->opcode < 64)
-		requests[in->opcode]++;
-}
 
 /* The index of file @name, -1 if it is not redacted. */
 static int find(const char *name)
@@ -186,65 +180,27 @@ static void redact_release(fuse_req_t req, fuse_ino_t ino,
 	fuse_reply_err(req, 0);
 }
 
-/*
- * Mount @source on @mountpoint, its root backed by @source and filtered
- * by @filter, and serve it until it is unmounted or a signal comes, for
- * a session made with @args: 0 or a negative errno.
- */
-static int serve(struct fuse_args *args, const char *source,
-		 const char *mountpoint, struct fusebpf_filter *filter)
-{
-	static const struct fuse_lowlevel_ops ops = {
-		.lookup = redact_lookup,
-		.open = redact_open,
-		.read = redact_read,
-		.release = redact_release,
-	};
-	static const struct fusebpf_loop_ops loop = {
-		.request = count_request,
-	};
-	struct fusebpf_mount_opts opts = {
-		.root = source,
-		.filter = filter,
-		.options = "allow_other",
-		.fsname = source,
-		.subtype = "redact",
-	};
-	struct fusebpf_mount *mount;
-	struct fuse_session *se;
-	int err, err2;
-
-	root_fd = open(source, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (root_fd < 0)
-		return -errno;
-	err = -ENOMEM;
-	se = fuse_session_new(args, &ops, sizeof(ops), NULL);
-	if (!se)
-		goto out_close;
-	err = -EIO;
-	if (fuse_set_signal_handlers(se))
-		goto out_destroy;
-	err = fusebpf_mount(se, mountpoint, &opts, &mount);
-	if (err)
-		goto out_signals;
-	err = fusebpf_session_loop(se, &loop, NULL);
-	err2 = fusebpf_unmount(mount);
-	err = err ?: err2;
-out_signals:
-	fuse_remove_signal_handlers(se);
-out_destroy:
-	fuse_session_destroy(se);
-out_close:
-	close(root_fd);
-	return err;
-}
+/* What the filter sends this daemon; the kernel does all the rest. */
+static const struct fuse_lowlevel_ops redact_ops = {
+	.lookup = redact_lookup,
+	.open = redact_open,
+	.read = redact_read,
+	.release = redact_release,
+};
 
 int main(int argc, char *argv[])
 {
-	struct fuse_args args = FUSE_ARGS_INIT(1, argv);
-	struct fusebpf_filter *filter;
+	struct fusebpf_mount_opts opts = {
+		.options = "allow_other",
+		.subtype = "redact",
+	};
+	struct fusebpf_serve_opts serve = {
+		.ops = &redact_ops,
+		.ops_size = sizeof(redact_ops),
+		.loop = &count_requests,
+	};
 	struct redact *skel;
-	int opt, i, err;
+	int opt, err;
 
 	skel = redact__open_and_load();
 	if (!skel || redact__attach(skel)) {
@@ -265,15 +221,26 @@ int main(int argc, char *argv[])
 	if (optind + 2 != argc)
 		goto usage;
 
-	filter = fusebpf_filter_from_skeleton(skel->skeleton);
-	err = filter ? serve(&args, argv[optind], argv[optind + 1], filter) :
-		       -errno;
-	fusebpf_filter_close(filter);
+	/* the daemon reads the redacted files from SOURCE itself */
+	root_fd = open(argv[optind], O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0) {
+		err = -errno;
+		fprintf(stderr, "redact: %s: %s\n", argv[optind],
+			strerror(-err));
+		goto out;
+	}
+	/* SOURCE backs the root, which redact.bpf.c filters */
+	opts.root = argv[optind];
+	opts.fsname = argv[optind];
+	opts.filter = fusebpf_filter_from_skeleton(skel->skeleton);
+	/* mount, serve until the unmount or SIGTERM/SIGINT, unmount */
+	err = opts.filter ? fusebpf_serve(argv[optind + 1], &opts, &serve) :
+			    -errno;
+	fusebpf_filter_close(opts.filter);
+	close(root_fd);
 	if (err)
 		fprintf(stderr, "redact: %s\n", strerror(-err));
-	for (i = 0; i < 64; i++)
-		if (requests[i])
-			printf("opcode %d: %lu requests\n", i, requests[i]);
+	print_requests();
 	goto out;
 usage:
 	fprintf(stderr,

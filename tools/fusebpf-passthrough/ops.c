@@ -38,6 +38,21 @@ static void pt_reply_errno(fuse_req_t req, int ret)
 }
 
 /*
+ * Reply to OPEN or OPENDIR with @fd, the descriptor just opened, or its
+ * errno if it is -1; @fd is closed if the reply cannot go.
+ */
+static void pt_reply_open(fuse_req_t req, struct fuse_file_info *fi, int fd)
+{
+	if (fd < 0) {
+		fuse_reply_err(req, errno);
+		return;
+	}
+	fi->fh = fd;
+	if (fuse_reply_open(req, fi))
+		close(fd);
+}
+
+/*
  * The entry of what the daemon made: a node the kernel does not back, for
  * a reply of FUSE_CREATE, MKNOD, MKDIR, SYMLINK or LINK has no room for a
  * fuse-bpf extension. Its entry times out at once, so that the next path
@@ -314,17 +329,9 @@ static int pt_open_flags(int flags)
 static void pt_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	char path[32];
-	int fd;
 
 	pt_fd_path(path, sizeof(path), pt_node(req, ino)->fd);
-	fd = open(path, pt_open_flags(fi->flags));
-	if (fd < 0) {
-		fuse_reply_err(req, errno);
-		return;
-	}
-	fi->fh = fd;
-	if (fuse_reply_open(req, fi))
-		close(fd);
+	pt_reply_open(req, fi, open(path, pt_open_flags(fi->flags)));
 }
 
 static void pt_create(fuse_req_t req, fuse_ino_t parent, const char *name,
@@ -384,6 +391,7 @@ static void pt_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	pt_reply_errno(req, fd < 0 ? -1 : close(fd));
 }
 
+/* RELEASE and RELEASEDIR: the descriptor of open or opendir goes */
 static void pt_release(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
 {
@@ -391,6 +399,7 @@ static void pt_release(fuse_req_t req, fuse_ino_t ino,
 	fuse_reply_err(req, 0);
 }
 
+/* FSYNC and FSYNCDIR, on the descriptor of open or opendir */
 static void pt_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 		     struct fuse_file_info *fi)
 {
@@ -400,16 +409,8 @@ static void pt_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 static void pt_opendir(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
 {
-	int fd = openat(pt_node(req, ino)->fd, ".",
-			O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0) {
-		fuse_reply_err(req, errno);
-		return;
-	}
-	fi->fh = fd;
-	if (fuse_reply_open(req, fi))
-		close(fd);
+	pt_reply_open(req, fi, openat(pt_node(req, ino)->fd, ".",
+				      O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 }
 
 /*
@@ -466,19 +467,6 @@ static void pt_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	else
 		fuse_reply_buf(req, out, used);
 	free(out);
-}
-
-static void pt_releasedir(fuse_req_t req, fuse_ino_t ino,
-			  struct fuse_file_info *fi)
-{
-	close(fi->fh);
-	fuse_reply_err(req, 0);
-}
-
-static void pt_fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync,
-			struct fuse_file_info *fi)
-{
-	pt_reply_errno(req, datasync ? fdatasync(fi->fh) : fsync(fi->fh));
 }
 
 static void pt_statfs(fuse_req_t req, fuse_ino_t ino)
@@ -650,8 +638,8 @@ const struct fuse_lowlevel_ops pt_ops = {
 	.fsync		= pt_fsync,
 	.opendir	= pt_opendir,
 	.readdir	= pt_readdir,
-	.releasedir	= pt_releasedir,
-	.fsyncdir	= pt_fsyncdir,
+	.releasedir	= pt_release,
+	.fsyncdir	= pt_fsync,
 	.statfs		= pt_statfs,
 	.setxattr	= pt_setxattr,
 	.getxattr	= pt_getxattr,

@@ -15,7 +15,8 @@
  * Include <fuse_lowlevel.h> with FUSE_USE_VERSION 317 or later first.
  * Build with `pkg-config --cflags --libs libfusebpf`. Each function is
  * documented where it is defined: mount.c, backing.c, entry.c, filter.c,
- * loop.c and loop_mt.c.
+ * loop.c, loop_mt.c and serve.c. fusebpf_serve() is most of a daemon in
+ * one call: session, mount, loop, unmount.
  */
 #ifndef _FUSEBPF_H
 #define _FUSEBPF_H
@@ -32,8 +33,10 @@ extern "C" {
 
 struct bpf_object;
 struct bpf_object_skeleton;
+struct fuse_args;
 struct fuse_entry_param;
 struct fuse_in_header;
+struct fuse_lowlevel_ops;
 struct fuse_session;
 struct fusebpf_filter;
 struct fusebpf_mount;
@@ -144,6 +147,33 @@ int fusebpf_session_loop(struct fuse_session *se,
 int fusebpf_session_loop_mt(struct fuse_session *se,
 			    const struct fusebpf_loop_ops *ops, void *data,
 			    unsigned int threads);
+
+/**
+ * struct fusebpf_serve_opts - the session fusebpf_serve() makes and serves
+ * @args: libfuse's options for fuse_session_new(), which rewrites them
+ *	(free them with fuse_opt_free_args() after), or NULL for none
+ * @ops: the session's handlers, or NULL for none: a mount whose root is
+ *	backed and whose filter sends the daemon nothing needs none
+ * @ops_size: sizeof(*@ops)
+ * @userdata: what fuse_req_userdata() gives the handlers
+ * @loop: the session loop's callbacks (fusebpf_session_loop()), or NULL
+ * @loop_data: their first argument
+ * @threads: 0 or 1 for the calling thread alone; 2 to 256 for that many
+ *	workers (fusebpf_session_loop_mt())
+ */
+struct fusebpf_serve_opts {
+	struct fuse_args *args;
+	const struct fuse_lowlevel_ops *ops;
+	size_t ops_size;
+	void *userdata;
+	const struct fusebpf_loop_ops *loop;
+	void *loop_data;
+	unsigned int threads;
+};
+
+int fusebpf_serve(const char *mountpoint,
+		  const struct fusebpf_mount_opts *opts,
+		  const struct fusebpf_serve_opts *serve);
 
 #ifdef __cplusplus
 }

@@ -26,4 +26,7 @@ int fusebpf_dispatch(struct fuse_session *se, const struct fuse_buf *buf,
 		     size_t len, const struct fusebpf_loop_ops *ops,
 		     void *data);
 
+/* loop_mt.c */
+#define FUSEBPF_MAX_THREADS	256	/* fusebpf_session_loop_mt()'s most */
+
 #endif /* _FUSEBPF_INTERNAL_H */

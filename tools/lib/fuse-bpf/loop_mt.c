@@ -21,7 +21,6 @@
 #include "internal.h"
 
 #define DEFAULT_THREADS	4
-#define MAX_THREADS	256
 
 /**
  * struct mt_loop - what the workers of one loop share
@@ -160,7 +159,7 @@ int fusebpf_session_loop_mt(struct fuse_session *se,
 	struct mt_worker *w;
 	unsigned int i;
 
-	if (!se || threads > MAX_THREADS)
+	if (!se || threads > FUSEBPF_MAX_THREADS)
 		return -EINVAL;
 	if (!threads)
 		threads = DEFAULT_THREADS;

@@ -4,13 +4,16 @@
  * documented errno and leaves nothing behind; fusebpf_mount() and
  * fusebpf_unmount(); fusebpf_reply_entry() against the backing; the
  * filter callbacks of the session loop; the multi-threaded loop; a backed
- * root (skipped on a kernel without root_fd).
+ * root (skipped on a kernel without root_fd); fusebpf_serve(), a daemon's
+ * whole life, with one thread and with several.
  */
 #define FUSE_USE_VERSION 317
 
 #include <dirent.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 
@@ -536,6 +539,195 @@ TEST(backed_root)
 	EXPECT_EQ(0, td_stop(&td));
 	EXPECT_FALSE(mounted(mnt));
 	close(bfd);
+}
+
+/* What a daemon of fusebpf_serve() tells the test, in shared memory. */
+struct served {
+	int inits;			/* by the session's init handler */
+	unsigned long requests[64];	/* by the loop's request callback */
+};
+
+static void served_init(void *userdata, struct fuse_conn_info *conn)
+{
+	struct served *s = userdata;
+
+	__atomic_add_fetch(&s->inits, 1, __ATOMIC_RELAXED);
+}
+
+static void served_request(void *data, const struct fuse_in_header *in)
+{
+	struct served *s = data;
+
+	if (in->opcode < 64)
+		__atomic_add_fetch(&s->requests[in->opcode], 1,
+				   __ATOMIC_RELAXED);
+}
+
+/*
+ * Serve @mnt, its root backed by @backing, with @threads, in a child:
+ * 0 once served and left as before (descriptors, SIGTERM's handler), the
+ * errno fusebpf_serve() returned, or 200 and more for what it left.
+ */
+static int serve_child(const char *backing, const char *mnt,
+		       struct served *s, unsigned int threads)
+{
+	static const struct fuse_lowlevel_ops ops = { .init = served_init };
+	static const struct fusebpf_loop_ops loop = {
+		.request = served_request,
+	};
+	struct fusebpf_mount_opts opts = {
+		.root = backing,
+		.subtype = "serve",
+	};
+	struct fusebpf_serve_opts serve = {
+		.ops = &ops,
+		.ops_size = sizeof(ops),
+		.userdata = s,
+		.loop = &loop,
+		.loop_data = s,
+		.threads = threads,
+	};
+	struct sigaction before, after;
+	int fds = fd_count(), err;
+
+	sigaction(SIGTERM, NULL, &before);
+	err = fusebpf_serve(mnt, &opts, &serve);
+	if (err)
+		return -err;
+	if (fd_count() != fds)
+		return 200;
+	sigaction(SIGTERM, NULL, &after);
+	if (after.sa_handler != before.sa_handler)
+		return 201;
+	return 0;
+}
+
+FIXTURE(serve) {
+	char backing[DIR_PATH_LEN];
+	char mnt[DIR_PATH_LEN];
+	int bfd;
+	struct served *s;
+	pid_t pid;
+	int status;
+};
+
+FIXTURE_VARIANT(serve) {
+	unsigned int threads;
+};
+
+FIXTURE_VARIANT_ADD(serve, one_thread) {
+	.threads = 0,
+};
+
+FIXTURE_VARIANT_ADD(serve, three_threads) {
+	.threads = 3,
+};
+
+FIXTURE_SETUP(serve)
+{
+	self->pid = -1;
+	ASSERT_EQ(0, make_dirs(self->backing, self->mnt, &self->bfd));
+	self->s = mmap(NULL, sizeof(*self->s), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->s);
+}
+
+FIXTURE_TEARDOWN(serve)
+{
+	if (self->pid > 0) {
+		kill(self->pid, SIGKILL);
+		waitpid(self->pid, NULL, 0);
+		umount2(self->mnt, MNT_DETACH);
+	}
+	munmap(self->s, sizeof(*self->s));
+	close(self->bfd);
+	rmdir(self->backing);
+	rmdir(self->mnt);
+}
+
+/* Whether the child serving exited (reaping it). */
+static bool serve_gone(struct _test_data_serve *self)
+{
+	if (self->pid > 0 &&
+	    waitpid(self->pid, &self->status, WNOHANG) == self->pid)
+		self->pid = -1;
+	return self->pid < 0;
+}
+
+/* data through a mount of fusebpf_serve(), until SIGTERM ends it */
+TEST_F(serve, until_sigterm)
+{
+	char data[DATA_SIZE], buf[DATA_SIZE];
+	int mfd;
+
+	fill(data, DATA_SIZE, 17);
+	ASSERT_EQ(0, put_file(self->bfd, "f", data, DATA_SIZE, 0644));
+	self->pid = fork();
+	ASSERT_LE(0, self->pid);
+	if (!self->pid)
+		_exit(serve_child(self->backing, self->mnt, self->s,
+				  variant->threads));
+	WAIT_UNTIL(mounted(self->mnt) || serve_gone(self));
+	ASSERT_TRUE(mounted(self->mnt)) {
+		if (self->pid < 0 && WIFEXITED(self->status))
+			TH_LOG("fusebpf_serve(): %s",
+			       strerror(WEXITSTATUS(self->status)));
+	}
+	mfd = open(self->mnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, mfd);
+	EXPECT_TRUE(same_as_backing(_metadata, mfd, self->bfd, "f"));
+	ASSERT_EQ(DATA_SIZE, get_file(mfd, "f", buf, DATA_SIZE));
+	EXPECT_EQ(0, memcmp(buf, data, DATA_SIZE));
+	close(mfd);
+	/* the handlers and callbacks got their data; the kernel did all */
+	EXPECT_EQ(1, self->s->inits);
+	EXPECT_EQ(1, self->s->requests[FUSE_INIT]);
+	EXPECT_EQ(0, self->s->requests[FUSE_LOOKUP]);
+	EXPECT_EQ(0, self->s->requests[FUSE_READ]);
+
+	ASSERT_EQ(0, kill(self->pid, SIGTERM));
+	ASSERT_TRUE(WAIT_UNTIL(serve_gone(self)));
+	ASSERT_TRUE(WIFEXITED(self->status));
+	EXPECT_EQ(0, WEXITSTATUS(self->status));
+	EXPECT_FALSE(mounted(self->mnt));
+	unlinkat(self->bfd, "f", 0);
+}
+
+/* fusebpf_serve() that cannot mount: its errno, and nothing left */
+TEST(serve_fails_leaving_nothing)
+{
+	char backing[DIR_PATH_LEN], mnt[DIR_PATH_LEN];
+	struct fusebpf_mount_opts opts = { 0 };
+	struct fusebpf_serve_opts serve = { .threads = 257 };
+	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
+	struct sigaction before, after;
+	int bfd, fds;
+
+	ASSERT_EQ(0, make_dirs(backing, mnt, &bfd));
+	ASSERT_EQ(0, fuse_opt_add_arg(&args, "lib_test"));
+	ASSERT_EQ(0, fuse_opt_add_arg(&args, "-o"));
+	ASSERT_EQ(0, fuse_opt_add_arg(&args, "no_such_option"));
+	sigaction(SIGTERM, NULL, &before);
+	fds = fd_count();
+
+	EXPECT_EQ(-ENOENT, fusebpf_serve("/nonexistent", NULL, NULL));
+	EXPECT_EQ(-EINVAL, fusebpf_serve(NULL, NULL, NULL));
+	EXPECT_EQ(-EINVAL, fusebpf_serve(mnt, NULL, &serve));
+	serve = (struct fusebpf_serve_opts){ .args = &args };
+	EXPECT_EQ(-EINVAL, fusebpf_serve(mnt, NULL, &serve));
+	fuse_opt_free_args(&args);
+	opts.root = "/nonexistent";
+	EXPECT_EQ(-ENOENT, fusebpf_serve(mnt, &opts, NULL));
+	opts = (struct fusebpf_mount_opts){ .options = "no_such_option" };
+	EXPECT_EQ(-EINVAL, fusebpf_serve(mnt, &opts, NULL));
+
+	EXPECT_EQ(fds, fd_count());
+	EXPECT_FALSE(mounted(mnt));
+	sigaction(SIGTERM, NULL, &after);
+	EXPECT_EQ(before.sa_handler, after.sa_handler);
+	close(bfd);
+	rmdir(backing);
+	rmdir(mnt);
 }
 
 TEST_HARNESS_MAIN
