@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+// SPDX-License-Identifier: LGPL-2.1
 /*
  * libfusebpf: a whole daemon's life in one call, from the session to the
  * unmount.
