@@ -16,19 +16,7 @@
 
 #include "kselftest_harness.h"
 #include "test_daemon.h"
-
-static int module_refcnt(void)
-{
-	FILE *f = fopen("/sys/module/fuse_bpf/refcnt", "r");
-	int n = -1;
-
-	if (f) {
-		if (fscanf(f, "%d", &n) != 1)
-			n = -1;
-		fclose(f);
-	}
-	return n;
-}
+#include "test_util.h"
 
 FIXTURE(bad_mount) {
 	char mnt[64];

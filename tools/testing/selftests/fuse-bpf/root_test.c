@@ -35,19 +35,6 @@
 #define FSTYPE		FUSE_BPF_FSTYPE ".root"
 #define DEV_BUF		(1 << 20)
 
-static int module_refcnt(void)
-{
-	FILE *f = fopen("/sys/module/fuse_bpf/refcnt", "r");
-	int n = -1;
-
-	if (f) {
-		if (fscanf(f, "%d", &n) != 1)
-			n = -1;
-		fclose(f);
-	}
-	return n;
-}
-
 /* The number of descriptors the process has open. */
 static int open_fds(void)
 {

@@ -268,6 +268,20 @@ static inline int bad_log_lines(void)
 /* Where the VM keeps the module. */
 #define MODULE_PATH	"/lib/modules/fuse_bpf.ko"
 
+/* The module's reference count, -1 if it is not loaded. */
+static inline int module_refcnt(void)
+{
+	FILE *f = fopen("/sys/module/fuse_bpf/refcnt", "r");
+	int n = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
 static inline bool module_loaded(void)
 {
 	return !access("/sys/module/fuse_bpf", F_OK);
