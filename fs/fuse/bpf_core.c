@@ -92,18 +92,36 @@ void fuse_bpf_init_inode(struct inode *inode)
 }
 
 /**
+ * fuse_bpf_init_depth - the stacking depth FUSE_INIT's reply declares
+ * @sb: a FUSE super block
+ * @arg: the reply, which enables passthrough, before FUSE stores its
+ *	max_stack_depth as the mount's and as the bound of its backings
+ *
+ * A mount with a backed root has its depth from fill_super on, one above
+ * its root's backing, and may be in use before FUSE_INIT's reply: the
+ * reply's depth is replaced by it, so that it is the one stored, with
+ * no other value seen meanwhile, and the daemon's backing files are
+ * below the mount as its root is.
+ */
+void fuse_bpf_init_depth(struct super_block *sb, struct fuse_init_out *arg)
+{
+	if (get_fuse_conn_super(sb)->bpf && sb->s_root &&
+	    fuse_bpf_backed(d_inode(sb->s_root)))
+		arg->max_stack_depth = sb->s_stack_depth;
+}
+
+/**
  * fuse_bpf_stack_depth - the lock classes of a mount at its stacking depth
  * @sb: a FUSE super block whose s_stack_depth was just set: by FUSE_INIT's
  *	reply, or by a backed root at fill_super time
  *
- * A mount with a backed root has its depth from fill_super on, one above
- * its root's backing, and may be in use before FUSE_INIT's reply: the
- * depth stays, and bounds the depth of the backing files the daemon may
- * register. Otherwise the root inode, made before, is given the class of
- * its depth too, and a lock taken before under the type's class is
- * released by its instance. Not without a window: a task taking one of
- * these locks on another CPU right now, just after the mount, may meet
- * the class half changed, and lockdep may warn.
+ * The root inode, made before, is given the class of its depth too, and a
+ * lock taken before under the type's class is released by its instance.
+ * Not without a window when FUSE_INIT's reply sets the depth: a task
+ * taking one of these locks on another CPU right now, just after the
+ * mount, may meet the class half changed, and lockdep may warn. A mount
+ * with a backed root has its classes from fill_super on, before anyone
+ * can reach it, and keeps them.
  */
 void fuse_bpf_stack_depth(struct super_block *sb)
 {
@@ -113,20 +131,13 @@ void fuse_bpf_stack_depth(struct super_block *sb)
 	static struct lock_class_key rename[FILESYSTEM_MAX_STACK_DEPTH + 1];
 	int i;
 #endif
-	struct fuse_conn *fc = get_fuse_conn_super(sb);
 	struct fuse_bpf_inode *root;
 
-	if (!fc->bpf)
+	if (!get_fuse_conn_super(sb)->bpf)
 		return;
+	/* a backed root's mount keeps its classes: fuse_bpf_init_depth() */
 	root = sb->s_root ? fuse_bpf_backed(d_inode(sb->s_root)) : NULL;
-	if (root) {
-		/* in use since fill_super: its depth stays, and bounds */
-		sb->s_stack_depth = root->path.dentry->d_sb->s_stack_depth + 1;
-		fc->max_stack_depth = min(fc->max_stack_depth,
-					  sb->s_stack_depth);
-		return;
-	}
-	if (sb->s_stack_depth > FILESYSTEM_MAX_STACK_DEPTH)
+	if (root || sb->s_stack_depth > FILESYSTEM_MAX_STACK_DEPTH)
 		return;
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 	for (i = 0; i < SB_FREEZE_LEVELS; i++)

@@ -228,7 +228,8 @@ int fuse_bpf_lookup_attach(struct inode *inode, struct inode *dir,
  * mount's is set by its FUSE_INIT reply, which an O_PATH open does not
  * wait for: a backing taken before it could be given a depth below the
  * one it ends up with, and a mount stacked on itself. One of this module
- * is asked; one of the stock FUSE must have been opened for real.
+ * is asked (a backed root's has its depth from the start); one of the
+ * stock FUSE must have been opened for real.
  */
 static bool fuse_bpf_depth_final(struct file *file)
 {
@@ -238,7 +239,14 @@ static bool fuse_bpf_depth_final(struct file *file)
 		return true;
 	if (sb->s_type->owner != THIS_MODULE)
 		return !(file->f_mode & FMODE_PATH);
-	return READ_ONCE(get_fuse_conn_super(sb)->initialized);
+	/* a backed root's mount has its depth from fill_super on */
+	if (fuse_bpf_backed(d_inode(sb->s_root)))
+		return true;
+	if (!READ_ONCE(get_fuse_conn_super(sb)->initialized))
+		return false;
+	/* pairs with the barrier of fuse_set_initialized() */
+	smp_rmb();
+	return true;
 }
 
 /* The root's backing: the mounter's directory descriptor @fd. */
@@ -538,7 +546,11 @@ out:
 	return true;
 }
 
-/* Whether @filter has a say in lookups, or is gone (lookups fail). */
+/*
+ * Whether @filter has a say in lookups, or is gone (lookups fail): its
+ * lookup filters, and the readdir postfilter, since what a listing does
+ * not show a lookup misses (fuse_bpf_entry_check()).
+ */
 static bool fuse_bpf_lookup_filtered(struct fuse_bpf_filter *filter)
 {
 	struct fuse_ops *ops;
@@ -548,52 +560,73 @@ static bool fuse_bpf_lookup_filtered(struct fuse_bpf_filter *filter)
 		return false;
 	rcu_read_lock();
 	ops = rcu_dereference(filter->ops);
-	ret = !ops || ops->lookup_prefilter || ops->lookup_postfilter;
+	ret = !ops || ops->lookup_prefilter || ops->lookup_postfilter ||
+	      ops->readdir_postfilter;
 	rcu_read_unlock();
 	return ret;
 }
 
 /*
- * Ask the lookup filters of @entry's parent again, for the caller: a
- * filter may answer each caller differently, and a dentry one caller
- * looked up must not show another what the filter hides from it. Returns
- * 1 if they still let the name through to @inode's backing, 0 if not (the
- * lookup is then made again, with all it does).
+ * Ask the filter of @entry's parent again about the name, for the caller,
+ * as fuse_bpf_lookup() does: a filter may answer each caller differently,
+ * and a dentry one caller looked up must not show another what the
+ * filter hides from it. Returns 1 if the name still leads to @inode's
+ * backing inode (hard links share one FUSE inode), the errno if it is
+ * hidden from this caller (the dentry stays, for the others: its mounts
+ * and open files keep their names), 0 if it now leads elsewhere (the
+ * lookup is made again).
  */
 static int fuse_bpf_lookup_again(struct dentry *entry, struct inode *inode)
 {
-	struct dentry *dparent = dget_parent(entry);
+	struct fuse_bpf_inode *fbi = fuse_bpf_backed(inode), *parent;
+	struct dentry *dparent = dget_parent(entry), *b;
 	struct inode *dir = d_inode(dparent);
-	struct fuse_bpf_inode *parent = fuse_bpf_backed(dir);
 	struct fuse_entry_out out = {};
-	struct name_snapshot snap, bsnap;
+	struct name_snapshot snap;
 	struct fuse_bpf_meta meta;
 	struct fuse_bpf_name in;
 	struct qstr name;
 	int ret;
 
+	parent = fuse_bpf_backed(dir);
+	/* moved meanwhile under another policy: looked up there again */
+	if (!parent || (!S_ISDIR(inode->i_mode) &&
+			(parent->filter != fbi->filter ||
+			 parent->path.mnt != fbi->path.mnt))) {
+		dput(dparent);
+		return 0;
+	}
 	take_dentry_name_snapshot(&snap, entry);
-	take_dentry_name_snapshot(&bsnap, fuse_bpf_backed(inode)->path.dentry);
-	ret = parent ? fuse_bpf_name_set(&in, &snap.name) : -ENOENT;
+	ret = fuse_bpf_name_set(&in, &snap.name);
 	if (!ret) {
 		fuse_bpf_meta_init(&meta, dir, FUSE_LOOKUP);
 		ret = fuse_bpf_pre(parent, lookup, dir, &meta, &in);
 	}
-	/* the same backing entry, as a listing shows it */
-	if (ret >= 0 && ret != FUSE_BPF_USER &&
-	    (fuse_bpf_name_get(&in, &name) || name.len != bsnap.name.len ||
-	     memcmp(name.name, bsnap.name.name, name.len) ||
-	     fuse_bpf_entry_check(dir, &snap.name, &in)))
-		ret = -ENOENT;
+	/* listed under this name, for this caller */
+	if (ret >= 0 && ret != FUSE_BPF_USER)
+		ret = fuse_bpf_name_get(&in, &name) ?:
+		      fuse_bpf_entry_check(dir, &snap.name, &in) ?: ret;
+	/* the same backing inode */
+	if (ret >= 0 && ret != FUSE_BPF_USER) {
+		b = fuse_bpf_lookup_backing(parent, &name);
+		if (IS_ERR(b)) {
+			ret = PTR_ERR(b);
+		} else {
+			if (d_inode(b) != d_inode(fbi->path.dentry))
+				ret = FUSE_BPF_USER;
+			dput(b);
+		}
+	}
 	if (ret >= 0 && ret != FUSE_BPF_USER) {
 		fuse_bpf_entry_fill(&out, inode);
 		ret = fuse_bpf_post(parent->filter, lookup, ret, dir, 0,
 				    &meta, &in, &out);
 	}
-	release_dentry_name_snapshot(&bsnap);
 	release_dentry_name_snapshot(&snap);
 	dput(dparent);
-	return !ret;
+	if (ret < 0)
+		return ret;
+	return ret == FUSE_BPF_USER ? 0 : 1;
 }
 
 /**

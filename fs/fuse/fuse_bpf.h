@@ -60,6 +60,7 @@ bool fuse_bpf_nodeid_is_kernel(u64 nodeid);
 struct fuse_bpf_inode *fuse_bpf_backed(struct inode *inode);
 struct fuse_bpf_inode *fuse_bpf_inode(struct inode *inode);
 void fuse_bpf_init_inode(struct inode *inode);
+void fuse_bpf_init_depth(struct super_block *sb, struct fuse_init_out *arg);
 void fuse_bpf_stack_depth(struct super_block *sb);
 void fuse_bpf_inode_alloc(struct fuse_inode *fi, struct super_block *sb);
 void fuse_bpf_inode_free(struct fuse_bpf_inode *fbi);

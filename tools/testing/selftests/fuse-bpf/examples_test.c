@@ -366,6 +366,78 @@ TEST_F(example, hide_after_another_uid)
 	ASSERT_EQ(0, stop(self));
 }
 
+/* The path /proc/self/fd/@fd names, in @buf. */
+static const char *fd_link(int fd, char *buf, size_t len)
+{
+	char p[64];
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	n = readlink(p, buf, len - 1);
+	buf[n < 0 ? 0 : n] = '\0';
+	return buf;
+}
+
+/*
+ * A name hidden from one uid keeps, for those who see it, what is
+ * mounted on it ...
+ */
+TEST_F(example, hidden_name_keeps_mounts)
+{
+	static const char *const opts[] = { "-p", "1000:secret", NULL };
+	char path[DIR_PATH_LEN * 2];
+
+	ASSERT_EQ(0, mkdirat(self->sfd, "secret", 0777));
+	ASSERT_EQ(0, start(self, "hide", opts));
+	snprintf(path, sizeof(path), "%s", at(self, "secret"));
+	ASSERT_EQ(0, mount("none", path, "tmpfs", 0, NULL));
+	EXPECT_TRUE(mounted(path));
+	EXPECT_EQ(ENOENT, as_uid(self, 1000, do_stat, "secret"));
+	EXPECT_TRUE(mounted(path));
+	umount2(path, MNT_DETACH);
+	ASSERT_EQ(0, stop(self));
+}
+
+/* ... and the path of a file open under it */
+TEST_F(example, hidden_name_keeps_open_names)
+{
+	static const char *const opts[] = { "-p", "1000:secret", NULL };
+	char data[16], path[DIR_PATH_LEN * 2], link[DIR_PATH_LEN * 2];
+	int fd;
+
+	ASSERT_EQ(0, src_file(self, "secret", sizeof(data), 1, data));
+	ASSERT_EQ(0, start(self, "hide", opts));
+	snprintf(path, sizeof(path), "%s", at(self, "secret"));
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	EXPECT_STREQ(path, fd_link(fd, link, sizeof(link)));
+	EXPECT_EQ(ENOENT, as_uid(self, 1000, do_stat, "secret"));
+	EXPECT_STREQ(path, fd_link(fd, link, sizeof(link)));
+	EXPECT_EQ(0, as_uid(self, 0, do_stat, "secret"));
+	close(fd);
+	ASSERT_EQ(0, stop(self));
+}
+
+/* A second hard link in a filtered directory stays valid. */
+TEST_F(example, hard_link_stays_valid)
+{
+	static const char *const opts[] = { "-p", "1000:secret", NULL };
+	char data[16], path[DIR_PATH_LEN * 2], link[DIR_PATH_LEN * 2];
+	int fd;
+
+	ASSERT_EQ(0, src_file(self, "a", sizeof(data), 1, data));
+	ASSERT_EQ(0, linkat(self->sfd, "a", self->sfd, "b", 0));
+	ASSERT_EQ(0, start(self, "hide", opts));
+	EXPECT_EQ(0, do_stat(self, "a"));
+	snprintf(path, sizeof(path), "%s", at(self, "b"));
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, do_stat(self, "b"));
+	EXPECT_STREQ(path, fd_link(fd, link, sizeof(link)));
+	close(fd);
+	ASSERT_EQ(0, stop(self));
+}
+
 /* The changes readonly-for refuses, each about mnt/@name: 0 or an errno. */
 static int do_open_write(struct _test_data_example *self, const char *name)
 {

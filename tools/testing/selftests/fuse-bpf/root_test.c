@@ -401,34 +401,65 @@ TEST_F(root, stacking_too_deep)
 
 /*
  * A FUSE mount's depth is final once its FUSE_INIT is answered: a backed
- * root on one that is not answered yet is EAGAIN, or a mount could be
- * stacked on itself.
+ * root on a mount that is not answered yet is EAGAIN, or that mount could
+ * end up above the new one, and stack on itself through it. One whose own
+ * root is backed has its depth from the start.
  */
 TEST_F(root, backing_before_its_init)
 {
 	int dev2 = open(FUSE_BPF_DEVICE, O_RDWR | O_NONBLOCK);
+	int dev3 = open(FUSE_BPF_DEVICE, O_RDWR | O_NONBLOCK);
+	struct fuse_backing_map map = { 0 };
 	char opt[128];
 	int fd1;
 
 	ASSERT_LE(0, dev2);
-	snprintf(opt, sizeof(opt), "bpf,root_fd=%d", self->bfd);
-	ASSERT_EQ(0, mount_root(self->mnt, self->dev, opt));
+	ASSERT_LE(0, dev3);
+	/* a mount the daemon serves, its INIT not answered */
+	ASSERT_EQ(0, mount_root(self->mnt, self->dev, "bpf"));
 	fd1 = open(self->mnt, O_PATH | O_DIRECTORY);
 	ASSERT_LE(0, fd1);
 	snprintf(opt, sizeof(opt), "bpf,root_fd=%d", fd1);
 	EXPECT_EQ(EAGAIN, mount_root(self->mnt2, dev2, opt));
 	EXPECT_FALSE(mounted(self->mnt2));
-	ASSERT_EQ(0, answer_init(self->dev, self->buf));
-	EXPECT_EQ(0, mount_root(self->mnt2, dev2, opt));
+	/* answered: one deep, and the second mount two */
+	ASSERT_EQ(0, answer_init_depth(self->dev, self->buf, 1));
+	ASSERT_EQ(0, mount_root(self->mnt2, dev2, opt));
+	/* which the first may not take as a backing */
+	map.fd = open(self->mnt2, O_PATH | O_DIRECTORY);
+	ASSERT_LE(0, map.fd);
+	EXPECT_EQ(-1, ioctl(self->dev, FUSE_DEV_IOC_BACKING_OPEN, &map));
+	EXPECT_EQ(ELOOP, errno);
+	close(map.fd);
+	close(fd1);
+
+	/* a backed root's mount, its INIT not answered */
+	fd1 = open(self->mnt2, O_PATH | O_DIRECTORY);
+	ASSERT_LE(0, fd1);
+	snprintf(opt, sizeof(opt), "bpf,root_fd=%d", fd1);
+	EXPECT_EQ(ELOOP, mount_root(self->mnt3, dev3, opt));
 	close(fd1);
 	UMOUNT_WAIT(self->mnt2);
 	close(dev2);
+	dev2 = open(FUSE_BPF_DEVICE, O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, dev2);
+	snprintf(opt, sizeof(opt), "bpf,root_fd=%d", self->bfd);
+	ASSERT_EQ(0, mount_root(self->mnt2, dev2, opt));
+	fd1 = open(self->mnt2, O_PATH | O_DIRECTORY);
+	ASSERT_LE(0, fd1);
+	snprintf(opt, sizeof(opt), "bpf,root_fd=%d", fd1);
+	EXPECT_EQ(0, mount_root(self->mnt3, dev3, opt));
+	close(fd1);
+	UMOUNT_WAIT(self->mnt3);
+	UMOUNT_WAIT(self->mnt2);
+	close(dev2);
+	close(dev3);
 }
 
 /*
  * FUSE_INIT does not move a backed root's mount in the stack: one over
  * tmpfs stays one deep when its daemon declares passthrough two deep, so
- * that it takes no backing file one deep itself.
+ * that it takes no backing file one deep itself, as its root is not.
  */
 TEST_F(root, init_keeps_the_depth)
 {
@@ -440,20 +471,29 @@ TEST_F(root, init_keeps_the_depth)
 	snprintf(opt, sizeof(opt), "bpf,root_fd=%d", self->bfd);
 	ASSERT_EQ(0, mount_root(self->mnt, self->dev, opt));
 	ASSERT_EQ(0, answer_init_depth(self->dev, self->buf, 2));
+	/* another mount one deep, beside it */
 	ASSERT_EQ(0, mount_root(self->mnt2, dev2, opt));
 	ASSERT_EQ(0, answer_init(dev2, self->buf));
-	/* a file one deep: on the second mount */
-	ASSERT_EQ(0, put_file(self->bfd, "f", "x", 1, 0644));
-	snprintf(opt, sizeof(opt), "%s/f", self->mnt2);
-	map.fd = open(opt, O_RDONLY);
+	map.fd = open(self->mnt2, O_PATH | O_DIRECTORY);
 	ASSERT_LE(0, map.fd);
 	EXPECT_EQ(-1, ioctl(self->dev, FUSE_DEV_IOC_BACKING_OPEN, &map));
 	EXPECT_EQ(ELOOP, errno);
-	/* one on tmpfs it takes */
 	close(map.fd);
+	/* a file on tmpfs it takes */
+	ASSERT_EQ(0, put_file(self->bfd, "f", "x", 1, 0644));
 	map.fd = openat(self->bfd, "f", O_RDONLY);
 	ASSERT_LE(0, map.fd);
 	EXPECT_LT(0, ioctl(self->dev, FUSE_DEV_IOC_BACKING_OPEN, &map));
+	close(map.fd);
+	/* and the mount is still one deep: one on top of it is two */
+	map.fd = open(self->mnt, O_PATH | O_DIRECTORY);
+	ASSERT_LE(0, map.fd);
+	UMOUNT_WAIT(self->mnt2);
+	close(dev2);
+	dev2 = open(FUSE_BPF_DEVICE, O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, dev2);
+	snprintf(opt, sizeof(opt), "bpf,root_fd=%d", map.fd);
+	EXPECT_EQ(0, mount_root(self->mnt2, dev2, opt));
 	close(map.fd);
 	UMOUNT_WAIT(self->mnt2);
 	close(dev2);
