@@ -18,7 +18,8 @@
 #   make bench    fio and metadata benchmarks of fuse-bpf against ext4, plain
 #                 FUSE and upstream passthrough, in one guest (as root);
 #                 SETS=A,C,D,E TARGETS=native,... RUNS=3 choose
-#                 (bench/bench.sh); writes bench/results/
+#                 (bench/bench.sh); MODE=icount (the default: guest time
+#                 counts instructions) or MODE=wall; writes bench/results/
 #   make user     build the user-space parts, USER_DIRS (libfusebpf, ...),
 #                 into .build/, for the module make built (KO, VMLINUX)
 #   make install-user  install them: PREFIX (/usr/local), DESTDIR, LIBDIR;
@@ -60,7 +61,7 @@ vm:
 
 bench:
 	$(given) SETS="$(SETS)" TARGETS="$(TARGETS)" RUNS="$(RUNS)" \
-		scripts/run.sh bench
+		MODE="$(MODE)" scripts/run.sh bench
 
 clean:
 	rm -rf .build/module .build/tests .build/initramfs.cpio.gz .build/*.log \

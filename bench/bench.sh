@@ -6,11 +6,13 @@
 # RUNS times, the targets interleaved within each run. Prints one line per
 # measurement for bench/report.py:
 #	BENCH run target set job unit value	(value "failed" if it failed)
-# "bench.sh SETS TARGETS RUNS", SETS and TARGETS comma-separated.
+# "bench.sh SETS TARGETS RUNS MODE", SETS and TARGETS comma-separated,
+# MODE icount or wall (what a guest second is: QEMU's -icount or not).
 export PATH=/usr/bin:/bin:/sbin
 sets=$(echo "$1" | tr , ' ')
 targets=$(echo "$2" | tr , ' ')
 runs=$3
+mode=${4:-wall}
 ext4=/mnt/ext4
 data=$ext4/data
 mnt=/mnt/fuse
@@ -161,11 +163,12 @@ fi
 ulimit -n 65536
 
 # a RAM disk of 3 GiB (the init loaded ext4)
-insmod /lib/modules/ext4/brd.ko rd_nr=1 rd_size=$((3 << 20)) ||
+insmod /lib/modules/fs/brd.ko rd_nr=1 rd_size=$((3 << 20)) ||
 	{ echo "bench: cannot load brd"; exit 1; }
 mkfs.ext4 -q -F /dev/ram0 && mkdir -p $ext4 $mnt && mount -t ext4 /dev/ram0 $ext4 ||
 	{ echo "bench: cannot make ext4 on /dev/ram0"; exit 1; }
 mkdir -p $data/d
+echo "# mode: $mode"
 echo "# backing: ext4 on brd (3 GiB); set A file $size_a, set C file $size_c, $runtime s per time-based job, $files files per set D job"
 echo "# CPU: $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1), $(grep -c ^processor /proc/cpuinfo) CPUs, $(sed -n 's/^MemTotal: *//p' /proc/meminfo) memory"
 

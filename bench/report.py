@@ -22,6 +22,18 @@ TARGETS = {
     'fuse-bpf': 'fuse-bpf, backed at lookup, no filter',
     'fuse-bpf-filter': 'fuse-bpf, backed at lookup, a prefilter on every op',
 }
+MODES = {
+    'icount': 'Mode icount: QEMU `-icount shift=0,sleep=off`, so that guest '
+              'time counts executed instructions, one per nanosecond, and a '
+              'rate is operations per 10^9 guest instructions: each ratio to '
+              'native is a cost ratio, whatever the load of the host (the guest\'s '
+              'own timing still varies a little from run to run: see the '
+              'min-max). It does not measure what costs no instruction '
+              'under TCG: caches, memory bandwidth, device latency; and the '
+              'vCPUs run in turn, so parallel jobs show cost, not scaling.',
+    'wall': 'Mode wall: guest time is host time under TCG, which varies up '
+            'to 2x from run to run with the host\'s load.',
+}
 SETS = {
     'A': '4 KiB sync buffered',
     'C': 'O_DIRECT io_uring/libaio, buffered io_uring',
@@ -33,12 +45,14 @@ SETS = {
 def parse(path):
     """BENCH lines -> {(set, job): {target: {run: value or None}}}, units,
     and the header lines the guest printed."""
-    res, units, head, kernel = {}, {}, [], ''
+    res, units, head, kernel, mode = {}, {}, [], '', 'wall'
     with open(path, errors='replace') as f:
         for line in f:
             line = line.strip()
             if line.startswith('FUSEBPF-BEGIN'):
                 kernel = line.split()[-1]
+            elif line.startswith('# mode:'):
+                mode = line.split()[-1]
             elif line.startswith('# backing:') or line.startswith('# CPU:'):
                 head.append(line[2:])
             elif line.startswith('BENCH '):
@@ -52,7 +66,7 @@ def parse(path):
                     v = None
                 res.setdefault((set_, job), {}).setdefault(target, {})[run] = v
                 units[(set_, job)] = unit
-    return res, units, head, kernel
+    return res, units, head, kernel, mode
 
 
 def summary(values):
@@ -68,7 +82,7 @@ def fmt(x):
 
 def main():
     log, outdir = sys.argv[1], sys.argv[2]
-    res, units, head, kernel = parse(log)
+    res, units, head, kernel, mode = parse(log)
     if not res:
         print('bench: the guest reported no measurement')
         return 1
@@ -91,11 +105,11 @@ def main():
     nruns = max(len(v) for by_t in res.values() for v in by_t.values())
     md = ['# make bench: latest results', '',
           f'{date}; guest kernel {kernel}; QEMU TCG (no KVM), 2 vCPUs, 6 GiB.',
-          *[f'{h}.' for h in head], '',
+          *[f'{h}.' for h in head], '', MODES[mode], '',
           f'{nruns} runs, the targets interleaved within each run. Each cell: '
           'the median of the per-run ratios to native (same run), then '
           'the min-max of those ratios. Rates: higher is better; set E is '
-          'wall time: lower is better.', '',
+          'time: lower is better.', '',
           'Targets:', '']
     md += [f'- `{t}`: {TARGETS[t]}' for t in targets]
     md += ['', '## Ratios to native', '']

@@ -54,6 +54,11 @@ if [ "$mode" = bench ]; then
 	sets=${SETS:-A,C,D,E}
 	targets=${TARGETS:-${all_targets// /,}}
 	runs=${RUNS:-3}
+	bmode=${MODE:-icount}
+	case $bmode in
+	icount | wall) ;;
+	*) die "MODE=$bmode: there is MODE=icount (the default) and MODE=wall" ;;
+	esac
 	for s in ${sets//,/ }; do
 		case $s in
 		A | C | D | E) ;;
@@ -72,7 +77,8 @@ if [ "$mode" = bench ]; then
 	*) targets=native,$targets ;;
 	esac
 	[[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "RUNS=$runs: a number of runs, at least 1"
-	bench=(BENCH_SETS="$sets" BENCH_TARGETS="$targets" BENCH_RUNS="$runs")
+	bench=(BENCH_SETS="$sets" BENCH_TARGETS="$targets" BENCH_RUNS="$runs"
+		BENCH_MODE="$bmode")
 fi
 
 "$top/scripts/buildroot.sh" "$root" "${MIRROR:-http://deb.debian.org/debian}" \
