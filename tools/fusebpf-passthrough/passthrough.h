@@ -107,7 +107,6 @@ char *pt_fd_path(char *buf, size_t size, int fd);
 extern const struct fuse_lowlevel_ops pt_ops;
 
 /* stats.c */
-const char *pt_opname(unsigned int opcode);
 void pt_stats_request(void *data, const struct fuse_in_header *in);
 int pt_stats_write(const struct pt_stats *stats);
 int pt_stats_start(struct pt_stats *stats);

@@ -18,45 +18,6 @@
 #include "passthrough.h"
 #include "fusebpf.h"
 
-static const char * const pt_opnames[PT_OPCODES] = {
-	[FUSE_LOOKUP] = "LOOKUP", [FUSE_FORGET] = "FORGET",
-	[FUSE_GETATTR] = "GETATTR", [FUSE_SETATTR] = "SETATTR",
-	[FUSE_READLINK] = "READLINK", [FUSE_SYMLINK] = "SYMLINK",
-	[FUSE_MKNOD] = "MKNOD", [FUSE_MKDIR] = "MKDIR",
-	[FUSE_UNLINK] = "UNLINK", [FUSE_RMDIR] = "RMDIR",
-	[FUSE_RENAME] = "RENAME", [FUSE_LINK] = "LINK",
-	[FUSE_OPEN] = "OPEN", [FUSE_READ] = "READ", [FUSE_WRITE] = "WRITE",
-	[FUSE_STATFS] = "STATFS", [FUSE_RELEASE] = "RELEASE",
-	[FUSE_FSYNC] = "FSYNC", [FUSE_SETXATTR] = "SETXATTR",
-	[FUSE_GETXATTR] = "GETXATTR", [FUSE_LISTXATTR] = "LISTXATTR",
-	[FUSE_REMOVEXATTR] = "REMOVEXATTR", [FUSE_FLUSH] = "FLUSH",
-	[FUSE_INIT] = "INIT", [FUSE_OPENDIR] = "OPENDIR",
-	[FUSE_READDIR] = "READDIR", [FUSE_RELEASEDIR] = "RELEASEDIR",
-	[FUSE_FSYNCDIR] = "FSYNCDIR", [FUSE_GETLK] = "GETLK",
-	[FUSE_SETLK] = "SETLK", [FUSE_SETLKW] = "SETLKW",
-	[FUSE_ACCESS] = "ACCESS", [FUSE_CREATE] = "CREATE",
-	[FUSE_INTERRUPT] = "INTERRUPT", [FUSE_BMAP] = "BMAP",
-	[FUSE_DESTROY] = "DESTROY", [FUSE_IOCTL] = "IOCTL",
-	[FUSE_POLL] = "POLL", [FUSE_NOTIFY_REPLY] = "NOTIFY_REPLY",
-	[FUSE_BATCH_FORGET] = "BATCH_FORGET",
-	[FUSE_FALLOCATE] = "FALLOCATE", [FUSE_READDIRPLUS] = "READDIRPLUS",
-	[FUSE_RENAME2] = "RENAME2", [FUSE_LSEEK] = "LSEEK",
-	[FUSE_COPY_FILE_RANGE] = "COPY_FILE_RANGE",
-	[FUSE_SYNCFS] = "SYNCFS", [FUSE_TMPFILE] = "TMPFILE",
-	[FUSE_STATX] = "STATX",
-};
-
-/**
- * pt_opname - the name of a FUSE opcode, without the filter flags
- * @opcode: the opcode
- *
- * Return: its name, or NULL if unknown.
- */
-const char *pt_opname(unsigned int opcode)
-{
-	return opcode < PT_OPCODES ? pt_opnames[opcode] : NULL;
-}
-
 /**
  * pt_stats_request - count a request (struct fusebpf_loop_ops.request)
  * @data: the struct pt_fs
@@ -76,7 +37,7 @@ void pt_stats_request(void *data, const struct fuse_in_header *in)
 	if (fs->debug && kind)
 		fprintf(stderr, "%s: unique %llu, %s %s, node %llu\n", PT_NAME,
 			(unsigned long long)in->unique,
-			pt_opname(op) ?: "?",
+			fusebpf_opname(op) ?: "?",
 			kind == 1 ? "prefilter" : "postfilter",
 			(unsigned long long)in->nodeid);
 	if (fs->stats && op < PT_OPCODES)
@@ -101,10 +62,10 @@ static size_t pt_stats_format(const struct pt_stats *stats, char *buf,
 			if (!n)
 				continue;
 			total += n;
-			if (pt_opname(op))
+			if (fusebpf_opname(op))
 				len += snprintf(buf + len, len < size ?
 						size - len : 0, "%s%s %lu\n",
-						pt_opname(op), kinds[kind], n);
+						fusebpf_opname(op), kinds[kind], n);
 			else
 				len += snprintf(buf + len, len < size ?
 						size - len : 0, "OP%u%s %lu\n",

@@ -175,6 +175,8 @@ int fusebpf_serve(const char *mountpoint,
 		  const struct fusebpf_mount_opts *opts,
 		  const struct fusebpf_serve_opts *serve);
 
+const char *fusebpf_opname(uint32_t opcode);
+
 #ifdef __cplusplus
 }
 #endif

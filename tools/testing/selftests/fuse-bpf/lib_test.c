@@ -699,6 +699,16 @@ TEST_F(serve, until_sigterm)
 }
 
 /* fusebpf_serve() that cannot mount: its errno, and nothing left */
+/* the names of opcodes, for daemons that count what they receive */
+TEST(opname)
+{
+	EXPECT_STREQ("LOOKUP", fusebpf_opname(FUSE_LOOKUP));
+	EXPECT_STREQ("STATX", fusebpf_opname(FUSE_STATX));
+	EXPECT_EQ(NULL, fusebpf_opname(0));
+	EXPECT_EQ(NULL, fusebpf_opname(FUSE_BPF_OPCODE_PREFILTER));
+	EXPECT_EQ(NULL, fusebpf_opname(CUSE_INIT));
+}
+
 TEST(serve_fails_leaving_nothing)
 {
 	char backing[DIR_PATH_LEN], mnt[DIR_PATH_LEN];

@@ -1262,21 +1262,5 @@ void td_reset(struct test_daemon *td)
 
 const char *td_opname(unsigned int opcode)
 {
-	static const char * const names[TD_OPCODES] = {
-		[FUSE_LOOKUP] = "LOOKUP", [FUSE_FORGET] = "FORGET",
-		[FUSE_GETATTR] = "GETATTR", [FUSE_SETATTR] = "SETATTR",
-		[FUSE_READLINK] = "READLINK", [FUSE_SYMLINK] = "SYMLINK",
-		[FUSE_MKNOD] = "MKNOD", [FUSE_MKDIR] = "MKDIR",
-		[FUSE_UNLINK] = "UNLINK", [FUSE_RMDIR] = "RMDIR",
-		[FUSE_RENAME] = "RENAME", [FUSE_LINK] = "LINK",
-		[FUSE_OPEN] = "OPEN", [FUSE_READ] = "READ",
-		[FUSE_WRITE] = "WRITE", [FUSE_STATFS] = "STATFS",
-		[FUSE_RELEASE] = "RELEASE", [FUSE_FSYNC] = "FSYNC",
-		[FUSE_FLUSH] = "FLUSH", [FUSE_INIT] = "INIT",
-		[FUSE_OPENDIR] = "OPENDIR", [FUSE_READDIR] = "READDIR",
-		[FUSE_RELEASEDIR] = "RELEASEDIR", [FUSE_CREATE] = "CREATE",
-		[FUSE_BATCH_FORGET] = "BATCH_FORGET", [FUSE_RENAME2] = "RENAME2",
-	};
-
-	return opcode < TD_OPCODES && names[opcode] ? names[opcode] : "?";
+	return fusebpf_opname(opcode) ?: "?";
 }
