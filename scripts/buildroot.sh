@@ -1,11 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Create or update the Debian trixie build root used to build the module and
-# the tests and to run the test VM.  Usage: buildroot.sh ROOT MIRROR PKGLIST
+# Create or update the Debian 13 (trixie) build root used to build the
+# module and the tests and to run the test VM.
+# Usage: buildroot.sh ROOT MIRROR PKGLIST
 #
-# The root is made once by debootstrap and kept; the package list is
-# installed again whenever it changed, so an old root never lacks a package.
+# The root follows Debian 13 as its users have it: trixie, trixie-updates
+# and trixie-security, so the 6.12 kernel it builds for and boots is the
+# newest of those suites.  From trixie-backports it takes only the newest
+# kernel (image, headers and linux-source), for make check KERNEL=backports,
+# and names it in /etc/fuse-bpf/backports-kernel.
+#
+# The root is made once by debootstrap and kept.  The packages are installed
+# and upgraded again whenever the package list or the suites changed, and
+# at least once a week, so an old root never lacks a package nor lags
+# behind a security update for long.
 set -euo pipefail
 
 root=$1
@@ -37,17 +46,38 @@ if [ ! -e "$root/.stamp-debootstrap" ]; then
 	touch "$root/.stamp-debootstrap"
 fi
 
-if ! cmp -s "$pkglist" "$root/.stamp-packages"; then
+security=${mirror%/debian}/debian-security
+sources="deb $mirror trixie main
+deb $mirror trixie-updates main
+deb $security trixie-security main
+deb $mirror trixie-backports main"
+want=$(printf '%s\n' "$sources" | cat - "$pkglist")
+stamp=$root/.stamp-packages
+if [ "$want" != "$(cat "$stamp" 2>/dev/null)" ] ||
+	[ -n "$(find "$stamp" -mtime +6)" ]; then
 	need_mirror
-	echo "buildroot: installing packages from $pkglist"
+	echo "buildroot: installing and upgrading the packages of $pkglist"
+	printf '%s\n' "$sources" >"$root/etc/apt/sources.list"
 	# shellcheck disable=SC2046
 	"$here/inroot.sh" "$root" sh -ec '
 		export DEBIAN_FRONTEND=noninteractive
 		apt-get update -qq
+		apt-get upgrade -y -qq >/dev/null
 		apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+		# the newest kernel of trixie-backports, beside the 6.12 one
+		meta=$(apt-cache madison linux-headers-amd64 |
+			awk "/trixie-backports/ { print \$3; exit }")
+		abi=$(apt-cache show "linux-headers-amd64=$meta" |
+			sed -n "s/^Depends:.* linux-headers-\([^ ,]*\).*/\1/p")
+		[ -n "$abi" ] || { echo "no kernel in trixie-backports"; exit 1; }
+		src=linux-source-${abi%%.*}.$(echo "$abi" | cut -d. -f2)
+		apt-get install -y -qq --no-install-recommends -t trixie-backports \
+			"linux-image-$abi" "linux-headers-$abi" "$src" >/dev/null
+		mkdir -p /etc/fuse-bpf
+		echo "$abi" >/etc/fuse-bpf/backports-kernel
 		apt-get clean' sh $(grep -v '^#' "$pkglist") >"$root.log" 2>&1 ||
 		die "package installation failed, see $root.log"
-	cp "$pkglist" "$root/.stamp-packages"
+	printf '%s\n' "$want" >"$stamp"
 fi
 
 # nfstest 3.2 under Python 3.13: rexec.py runs exec(fstr) in a function, whose

@@ -44,7 +44,8 @@ debug)
 	mkdir -p "$cache"
 	binds+=("$(readlink -f "$cache"):/cache")
 	;;
-*) die "KERNEL=$kernel: there is KERNEL=distro (the default) and KERNEL=debug" ;;
+backports) ;;
+*) die "KERNEL=$kernel: there are KERNEL=distro (the default), debug and backports" ;;
 esac
 
 # make bench: SETS, TARGETS and RUNS, checked before anything is built

@@ -14,9 +14,15 @@ set -euo pipefail
 mode=$1
 top=/src
 out=$top/.build
-kver=$(dpkg-query -W -f '${Depends}' linux-headers-amd64 |
-	sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p')
-ksrc=${2:-/usr/src/linux-source-6.12.tar.xz}
+# the build root's kernels: Debian 13's own (distro, and debug, built from
+# its source) and the newest of trixie-backports (buildroot.sh)
+if [ "${KERNEL:-distro}" = backports ]; then
+	kver=$(cat /etc/fuse-bpf/backports-kernel 2>/dev/null || true)
+else
+	kver=$(dpkg-query -W -f '${Depends}' linux-headers-amd64 |
+		sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p')
+fi
+ksrc=${2:-/usr/src/linux-source-$(echo "$kver" | cut -d. -f1,2).tar.xz}
 kdir=${3:-/usr/src/linux-headers-$kver}
 kernel=/boot/vmlinuz-$kver
 
@@ -29,7 +35,7 @@ demo | vm) ;;
 *) trap 'echo "vm: no test ran"; echo "0 passed, 1 failed"' EXIT ;;
 esac
 
-[ -n "$kver" ] || die "no linux-headers-amd64 in the build root"
+[ -n "$kver" ] || die "no ${KERNEL:-distro} kernel in the build root"
 if [ "${KERNEL:-distro}" = debug ]; then
 	# the POSIX suites would take hours under KASAN: kselftests only
 	if [ "$mode" = check ]; then
