@@ -64,11 +64,7 @@ bool fuse_bpf_getattr(struct inode *inode, struct kstat *stat,
 		return true;
 
 	old_cred = override_creds(fbi->cred);
-	/* as overlayfs: the VFS checked the caller on the FUSE inode */
-	if (flags & AT_GETATTR_NOSEC)
-		*res = vfs_getattr_nosec(&fbi->path, &st, request_mask, flags);
-	else
-		*res = vfs_getattr(&fbi->path, &st, request_mask, flags);
+	*res = fuse_bpf_getattr_backing(&fbi->path, &st, request_mask, flags);
 	revert_creds(old_cred);
 	fuse_bpf_copyattr(inode);
 	if (!*res) {
@@ -250,7 +246,7 @@ bool fuse_bpf_permission(struct mnt_idmap *idmap, struct inode *inode,
  */
 static void fuse_bpf_ioctl_in(struct fuse_ioctl_in *in, struct inode *inode,
 			      struct fuse_bpf_meta *meta,
-			      const struct fileattr *fa, bool set)
+			      const struct fuse_bpf_fileattr *fa, bool set)
 {
 	fuse_bpf_meta_init(meta, inode, FUSE_IOCTL);
 	if (fa->fsx_valid) {
@@ -274,7 +270,7 @@ static void fuse_bpf_ioctl_in(struct fuse_ioctl_in *in, struct inode *inode,
  *
  * Return: false if the inode is not backed or the daemon answers.
  */
-bool fuse_bpf_fileattr_get(struct dentry *dentry, struct fileattr *fa,
+bool fuse_bpf_fileattr_get(struct dentry *dentry, struct fuse_bpf_fileattr *fa,
 			   int *res)
 {
 	struct inode *inode = d_inode(dentry);
@@ -311,7 +307,7 @@ bool fuse_bpf_fileattr_get(struct dentry *dentry, struct fileattr *fa,
  *
  * Return: false if the inode is not backed or the daemon answers.
  */
-bool fuse_bpf_fileattr_set(struct dentry *dentry, struct fileattr *fa,
+bool fuse_bpf_fileattr_set(struct dentry *dentry, struct fuse_bpf_fileattr *fa,
 			   int *res)
 {
 	struct inode *inode = d_inode(dentry);

@@ -223,7 +223,7 @@ int fuse_bpf_name_get(struct fuse_bpf_name *name, struct qstr *q)
 	size_t len = strnlen(name->name, sizeof(name->name));
 
 	if (!len || len == sizeof(name->name) ||
-	    memchr(name->name, '/', len) || is_dot_dotdot(name->name, len))
+	    memchr(name->name, '/', len) || fuse_bpf_is_dot_dotdot(name->name, len))
 		return -EIO;
 	name->namelen = len;
 	*q = (struct qstr)QSTR_INIT(name->name, len);

@@ -45,8 +45,8 @@ static struct dentry *fuse_bpf_lock_lookup(struct fuse_bpf_inode *dir,
 	struct dentry *dentry;
 
 	inode_lock_nested(bdir, I_MUTEX_PARENT);
-	dentry = lookup_one(mnt_idmap(dir->path.mnt), name->name,
-			    dir->path.dentry, name->len);
+	dentry = fuse_bpf_lookup_one(mnt_idmap(dir->path.mnt), name,
+				     dir->path.dentry);
 	if (IS_ERR(dentry))
 		inode_unlock(bdir);
 	return dentry;
@@ -118,8 +118,8 @@ static int fuse_bpf_made(struct fuse_bpf_inode *dir, const struct qstr *q,
 	struct dentry *found;
 
 	if (d_unhashed(*bd) || d_is_negative(*bd)) {
-		found = lookup_one(mnt_idmap(dir->path.mnt), q->name,
-				   dir->path.dentry, q->len);
+		found = fuse_bpf_lookup_one(mnt_idmap(dir->path.mnt), q,
+					    dir->path.dentry);
 		if (IS_ERR(found))
 			return PTR_ERR(found);
 		dput(*bd);
@@ -162,16 +162,16 @@ static int fuse_bpf_make(struct inode *dir, struct fuse_bpf_inode *fbi,
 		goto out_dput;
 	switch (mode & S_IFMT) {
 	case S_IFDIR:
-		err = vfs_mkdir(idmap, bdir, bd, mode & ~S_IFMT);
+		err = fuse_bpf_vfs_mkdir(idmap, bdir, &bd, mode & ~S_IFMT);
 		break;
 	case S_IFLNK:
-		err = vfs_symlink(idmap, bdir, bd, target);
+		err = fuse_bpf_vfs_symlink(idmap, bdir, bd, target);
 		break;
 	case S_IFREG:
-		err = vfs_create(idmap, bdir, bd, mode, true);
+		err = fuse_bpf_vfs_create(idmap, bdir, bd, mode);
 		break;
 	default:
-		err = vfs_mknod(idmap, bdir, bd, mode, rdev);
+		err = fuse_bpf_vfs_mknod(idmap, bdir, bd, mode, rdev);
 	}
 	if (!err)
 		err = fuse_bpf_made(fbi, &q, mode, &bd);
@@ -409,7 +409,7 @@ static int fuse_bpf_remove(struct inode *dir, struct fuse_bpf_inode *fbi,
 {
 	struct mnt_idmap *idmap = mnt_idmap(fbi->path.mnt);
 	struct inode *bdir = d_inode(fbi->path.dentry);
-	struct inode *delegated = NULL;
+	struct fuse_bpf_deleg delegated = {};
 	const struct cred *old;
 	struct dentry *bd;
 	struct qstr q;
@@ -430,13 +430,13 @@ retry:
 	else if (!fuse_bpf_is_backing(entry, bd))
 		err = -ESTALE;
 	else if (rmdir)
-		err = vfs_rmdir(idmap, bdir, bd);
+		err = fuse_bpf_vfs_rmdir(idmap, bdir, bd);
 	else
-		err = vfs_unlink(idmap, bdir, bd, &delegated);
+		err = vfs_unlink(idmap, bdir, bd, &delegated.di);
 	dput(bd);
 	inode_unlock(bdir);
-	if (delegated) {
-		err = break_deleg_wait(&delegated);
+	if (fuse_bpf_deleg_pending(&delegated)) {
+		err = break_deleg_wait(&delegated.di);
 		if (!err)
 			goto retry;
 	}
@@ -506,43 +506,30 @@ bool fuse_bpf_unlink(struct inode *dir, struct dentry *entry, bool rmdir,
 }
 
 /**
- * fuse_bpf_rename_check - the checks of do_renameat2() on the backing
- * @rd: the rename, with the backing entries looked up under lock_rename()
+ * fuse_bpf_rename_check - whether the backing entries are still the FUSE ones
+ * @rd: the rename, with the backing entries fuse_bpf_start_renaming() found
  * @oldent: the FUSE source the VFS checked
  * @newent: the FUSE target the VFS checked
- * @trap: what lock_rename() returned
  *
  * The backing directories may have changed since the VFS checked @oldent
- * and @newent: an entry that is gone is ENOENT, as the VFS finds a
- * missing source or exchange target; one that is not the backing of the
- * FUSE dentry any more, a vanished target of a plain rename included, is
- * ESTALE, as overlayfs says, and the VFS looks both up again and retries
- * once. RENAME_NOREPLACE onto any backing entry is EEXIST, the trap
- * EINVAL or ENOTEMPTY, as do_renameat2() decides them.
+ * and @newent. fuse_bpf_start_renaming() found what do_renameat2() would
+ * (a missing source or exchange target, RENAME_NOREPLACE onto an entry,
+ * the traps); an entry that is not the backing of the FUSE dentry any
+ * more, a vanished target of a plain rename included, is ESTALE, as
+ * overlayfs says, and the VFS looks both up again and retries once.
  *
- * Return: 0 if the backing rename may go on, else the errno.
+ * Return: 0 if the backing rename may go on, else -ESTALE.
  */
 static int fuse_bpf_rename_check(const struct renamedata *rd,
-				 struct dentry *oldent, struct dentry *newent,
-				 struct dentry *trap)
+				 struct dentry *oldent, struct dentry *newent)
 {
-	struct dentry *old = rd->old_dentry, *new = rd->new_dentry;
+	struct dentry *new = rd->new_dentry;
 
-	if (d_is_negative(old))
-		return -ENOENT;
-	if (!fuse_bpf_is_backing(oldent, old))
+	if (!fuse_bpf_is_backing(oldent, rd->old_dentry))
 		return -ESTALE;
-	if ((rd->flags & RENAME_NOREPLACE) && d_is_positive(new))
-		return -EEXIST;
-	if ((rd->flags & RENAME_EXCHANGE) && d_is_negative(new))
-		return -ENOENT;
 	if (d_is_positive(new) ? !fuse_bpf_is_backing(newent, new) :
 				 d_is_positive(newent))
 		return -ESTALE;
-	if (old == trap)
-		return -EINVAL;
-	if (new == trap)
-		return rd->flags & RENAME_EXCHANGE ? -EINVAL : -ENOTEMPTY;
 	return 0;
 }
 
@@ -561,17 +548,12 @@ static int fuse_bpf_rename_backing(struct fuse_bpf_inode *ofbi,
 {
 	struct mnt_idmap *idmap = mnt_idmap(ofbi->path.mnt);
 	struct dentry *obdir = ofbi->path.dentry, *nbdir = nfbi->path.dentry;
-	struct inode *delegated = NULL;
+	struct fuse_bpf_deleg delegated = {};
 	struct renamedata rd = {
-		.old_mnt_idmap = idmap,
-		.old_dir = d_inode(obdir),
-		.new_mnt_idmap = idmap,
-		.new_dir = d_inode(nbdir),
-		.delegated_inode = &delegated,
+		.delegated_inode = &delegated.di,
 		.flags = flags,
 	};
 	const struct cred *old;
-	struct dentry *trap;
 	int err;
 
 	err = mnt_want_write(ofbi->path.mnt);
@@ -579,27 +561,13 @@ static int fuse_bpf_rename_backing(struct fuse_bpf_inode *ofbi,
 		return err;
 	old = override_creds(ofbi->cred);
 retry:
-	trap = lock_rename(obdir, nbdir);
-	err = PTR_ERR(trap);
-	if (IS_ERR(trap))
+	err = fuse_bpf_start_renaming(&rd, idmap, obdir, oldq, nbdir, newq);
+	if (err)
 		goto out;
-	rd.old_dentry = lookup_one(idmap, oldq->name, obdir, oldq->len);
-	err = PTR_ERR(rd.old_dentry);
-	if (IS_ERR(rd.old_dentry))
-		goto out_unlock;
-	rd.new_dentry = lookup_one(idmap, newq->name, nbdir, newq->len);
-	err = PTR_ERR(rd.new_dentry);
-	if (IS_ERR(rd.new_dentry))
-		goto out_old;
-	err = fuse_bpf_rename_check(&rd, oldent, newent, trap) ?:
-	      vfs_rename(&rd);
-	dput(rd.new_dentry);
-out_old:
-	dput(rd.old_dentry);
-out_unlock:
-	unlock_rename(obdir, nbdir);
-	if (delegated) {
-		err = break_deleg_wait(&delegated);
+	err = fuse_bpf_rename_check(&rd, oldent, newent) ?: vfs_rename(&rd);
+	fuse_bpf_end_renaming(&rd, obdir, nbdir);
+	if (fuse_bpf_deleg_pending(&delegated)) {
+		err = break_deleg_wait(&delegated.di);
 		if (!err)
 			goto retry;
 	}
@@ -750,7 +718,8 @@ bool fuse_bpf_link(struct dentry *entry, struct inode *newdir,
 	struct inode *inode = d_inode(entry);
 	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
 	struct fuse_link_in in = { .oldnodeid = get_node_id(inode) };
-	struct inode *linked = inode, *delegated = NULL;
+	struct fuse_bpf_deleg delegated = {};
+	struct inode *linked = inode;
 	struct fuse_bpf_meta meta, smeta;
 	struct fuse_bpf_name name;
 	const struct cred *old;
@@ -794,7 +763,7 @@ retry:
 	if (!IS_ERR(bd)) {
 		*res = d_is_positive(bd) ? -EEXIST :
 		       vfs_link(fbi->path.dentry, mnt_idmap(nfbi->path.mnt),
-				d_inode(nfbi->path.dentry), bd, &delegated);
+				d_inode(nfbi->path.dentry), bd, &delegated.di);
 		/* the new name under another policy is another inode */
 		if (!*res && !fuse_bpf_same_policy(fbi, nfbi)) {
 			linked = fuse_bpf_new_child(newdir->i_sb, nfbi,
@@ -805,8 +774,8 @@ retry:
 		inode_unlock(d_inode(nfbi->path.dentry));
 	}
 	/* as do_linkat(): break a delegation on the inode, then retry */
-	if (delegated) {
-		*res = break_deleg_wait(&delegated);
+	if (fuse_bpf_deleg_pending(&delegated)) {
+		*res = break_deleg_wait(&delegated.di);
 		if (!*res)
 			goto retry;
 	}

@@ -350,7 +350,7 @@ static ssize_t fuse_bpf_rw_backing(struct kiocb *iocb, struct iov_iter *iter,
 				     sizeof(aio->in.read));
 	aio->action = action;
 	kiocb_clone(&aio->iocb, iocb, get_file(backing));
-	aio->iocb.ki_flags &= ~IOCB_DIO_CALLER_COMP;
+	aio->iocb.ki_flags &= ~FUSE_BPF_IOCB_CALLER_COMP;
 	aio->iocb.ki_complete = fuse_bpf_aio_complete;
 	refcount_set(&aio->ref, 2);
 	if (write)
@@ -468,7 +468,7 @@ bool fuse_bpf_write_iter(struct kiocb *iocb, struct iov_iter *from,
 	 */
 	*res = 0;
 	if (!IS_NOSEC(d_inode(fbi->path.dentry)))
-		*res = file_remove_privs_flags(iocb->ki_filp, iocb->ki_flags);
+		*res = fuse_bpf_remove_privs(iocb->ki_filp, iocb->ki_flags);
 	if (!*res)
 		*res = fuse_bpf_rw_backing(iocb, from, fbi, ret, &meta, &in);
 	inode_unlock(inode);
@@ -536,9 +536,7 @@ bool fuse_bpf_splice_write(struct pipe_inode_info *pipe, struct file *out,
 {
 	struct inode *inode = file_inode(out);
 	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
-	struct backing_file_ctx ctx = {
-		.user_file = out,
-	};
+	struct backing_file_ctx ctx = {};
 	struct fuse_write_in in = {
 		.fh = ((struct fuse_file *)out->private_data)->fh,
 		.offset = *ppos, .size = min_t(size_t, len, UINT_MAX),
@@ -558,15 +556,17 @@ bool fuse_bpf_splice_write(struct pipe_inode_info *pipe, struct file *out,
 	if (ret < 0)
 		return true;
 	ctx.cred = fbi->cred;
+	fuse_bpf_ctx_user_file(&ctx, out);
 	inode_lock(inode);
 	*res = 0;
 	if (!IS_NOSEC(d_inode(fbi->path.dentry)))
 		*res = file_remove_privs(out);
 	if (!*res)
-		*res = backing_file_splice_write(pipe,
-						 fuse_bpf_backing_file(out),
-						 ppos, min_t(size_t, len, in.size),
-						 flags, &ctx);
+		*res = fuse_bpf_splice_write_backing(pipe,
+						     fuse_bpf_backing_file(out),
+						     out, ppos,
+						     min_t(size_t, len, in.size),
+						     flags, &ctx);
 	fuse_bpf_copyattr(inode);
 	inode_unlock(inode);
 	post = fuse_bpf_post(fbi->filter, write_iter, ret, inode, (s64)*res,
@@ -594,9 +594,7 @@ bool fuse_bpf_mmap(struct file *file, struct vm_area_struct *vma, int *res)
 {
 	struct inode *inode = file_inode(file);
 	struct fuse_bpf_inode *fbi = fuse_bpf_inode(inode);
-	struct backing_file_ctx ctx = {
-		.user_file = file,
-	};
+	struct backing_file_ctx ctx = {};
 	struct fuse_bpf_meta meta;
 	bool shared_write = (vma->vm_flags & VM_SHARED) &&
 			    (vma->vm_flags & VM_MAYWRITE);
@@ -634,6 +632,7 @@ bool fuse_bpf_mmap(struct file *file, struct vm_area_struct *vma, int *res)
 	if (ret < 0)
 		return true;
 	ctx.cred = fbi->cred;
+	fuse_bpf_ctx_user_file(&ctx, file);
 	*res = backing_file_mmap(fuse_bpf_backing_file(file), vma, &ctx);
 	return true;
 }
@@ -746,7 +745,7 @@ int fuse_bpf_sync_fs(struct super_block *sb)
 		spin_lock(&inode->i_lock);
 		/* not being evicted: its backing stays */
 		fbi = fuse_bpf_backed(inode);
-		if ((inode->i_state & (I_FREEING | I_WILL_FREE | I_NEW)) ||
+		if ((fuse_bpf_i_state(inode) & (I_FREEING | I_WILL_FREE | I_NEW)) ||
 		    !fbi || xa_load(&done, fbi->path.mnt->mnt_sb->s_dev)) {
 			spin_unlock(&inode->i_lock);
 			continue;

@@ -82,8 +82,8 @@ static struct dentry *fuse_bpf_lookup_backing(struct fuse_bpf_inode *dir,
 	const struct cred *old_cred = override_creds(dir->cred);
 	struct dentry *dentry;
 
-	dentry = lookup_one_unlocked(mnt_idmap(dir->path.mnt), name->name,
-				     dir->path.dentry, name->len);
+	dentry = fuse_bpf_lookup_one_unlocked(mnt_idmap(dir->path.mnt), name,
+					      dir->path.dentry);
 	revert_creds(old_cred);
 	return dentry;
 }
@@ -242,11 +242,7 @@ static bool fuse_bpf_depth_final(struct file *file)
 	/* a backed root's mount has its depth from fill_super on */
 	if (fuse_bpf_backed(d_inode(sb->s_root)))
 		return true;
-	if (!READ_ONCE(get_fuse_conn_super(sb)->initialized))
-		return false;
-	/* pairs with the barrier of fuse_set_initialized() */
-	smp_rmb();
-	return true;
+	return fuse_bpf_conn_initialized(get_fuse_conn_super(sb));
 }
 
 /* The root's backing: the mounter's directory descriptor @fd. */
@@ -401,7 +397,7 @@ static struct inode *fuse_bpf_iget(struct super_block *sb,
 	fbi->key = key.backing;
 	inode = iget5_locked(sb, (unsigned long)key.backing,
 			     fuse_bpf_iget_test, fuse_bpf_iget_set, &key);
-	if (!inode || !(inode->i_state & I_NEW)) {
+	if (!inode || !(fuse_bpf_i_state(inode) & I_NEW)) {
 		fuse_bpf_inode_free(fbi);
 		return inode ?: ERR_PTR(-ENOMEM);
 	}

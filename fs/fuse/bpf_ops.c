@@ -22,7 +22,7 @@
 #include <linux/capability.h>
 #include <linux/module.h>
 
-MODULE_IMPORT_NS(BPF_INTERNAL);
+MODULE_IMPORT_NS(FUSE_BPF_NS_BPF_INTERNAL);
 
 /*
  * An attached instance, known by its link until it is detached; the
@@ -214,7 +214,7 @@ long fuse_bpf_dev_ioctl(struct fuse_dev *fud, unsigned int cmd,
 		return -EPERM;
 	if (get_user(fd, (__u32 __user *)argp))
 		return -EFAULT;
-	filter = fuse_bpf_filter_register(fud->fc, fd);
+	filter = fuse_bpf_filter_register(fuse_bpf_dev_conn(fud), fd);
 	if (IS_ERR(filter))
 		return PTR_ERR(filter);
 	fuse_bpf_filter_put(filter);

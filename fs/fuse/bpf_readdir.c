@@ -141,7 +141,7 @@ static bool fuse_bpf_filldir(struct dir_context *ctx, const char *name,
 	int err;
 
 	ino = fuse_bpf_ino(rd->fbi->ino_space, ino);
-	if (!rd->fbi->filter || is_dot_dotdot(name, namelen))
+	if (!rd->fbi->filter || fuse_bpf_is_dot_dotdot(name, namelen))
 		return rd->caller->actor(rd->caller, name, namelen, offset, ino,
 					 d_type);
 	/* a name no filter can be asked about is not shown */

@@ -19,8 +19,10 @@
 #include <linux/refcount.h>
 #include <uapi/linux/fuse.h>
 #include "../../include/uapi/linux/fuse_bpf.h"
+#include "bpf_compat.h"
 
-struct fileattr;
+struct fuse_bpf_fileattr;
+struct fuse_fs_context;
 struct fuse_args;
 struct fuse_bpf_filter;
 struct posix_acl;
@@ -481,9 +483,9 @@ int fuse_bpf_setattr_backing(struct fuse_bpf_inode *fbi, struct iattr *attr);
 bool fuse_bpf_setattr(struct dentry *entry, struct iattr *attr, int *res);
 bool fuse_bpf_permission(struct mnt_idmap *idmap, struct inode *inode,
 			 int mask, int *res);
-bool fuse_bpf_fileattr_get(struct dentry *dentry, struct fileattr *fa,
+bool fuse_bpf_fileattr_get(struct dentry *dentry, struct fuse_bpf_fileattr *fa,
 			   int *res);
-bool fuse_bpf_fileattr_set(struct dentry *dentry, struct fileattr *fa,
+bool fuse_bpf_fileattr_set(struct dentry *dentry, struct fuse_bpf_fileattr *fa,
 			   int *res);
 
 /* bpf_xattr.c */
