@@ -71,8 +71,10 @@ if [ "$want" != "$(cat "$stamp" 2>/dev/null)" ] ||
 			sed -n "s/^Depends:.* linux-headers-\([^ ,]*\).*/\1/p")
 		[ -n "$abi" ] || { echo "no kernel in trixie-backports"; exit 1; }
 		src=linux-source-${abi%%.*}.$(echo "$abi" | cut -d. -f2)
-		apt-get install -y -qq --no-install-recommends -t trixie-backports \
-			"linux-image-$abi" "linux-headers-$abi" "$src" >/dev/null
+		# only what must come from there: the kernel and linux-base
+		apt-get install -y -qq --no-install-recommends \
+			"linux-image-$abi" "linux-headers-$abi" "$src" \
+			linux-base/trixie-backports >/dev/null
 		mkdir -p /etc/fuse-bpf
 		echo "$abi" >/etc/fuse-bpf/backports-kernel
 		apt-get clean' sh $(grep -v '^#' "$pkglist") >"$root.log" 2>&1 ||

@@ -280,6 +280,7 @@ static inline int fuse_bpf_start_renaming(struct renamedata *rd,
 	err = PTR_ERR(new);
 	if (IS_ERR(new))
 		goto out_old;
+	err = 0;
 	if (d_is_negative(old) ||
 	    ((rd->flags & RENAME_EXCHANGE) && d_is_negative(new)))
 		err = -ENOENT;
