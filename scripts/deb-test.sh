@@ -94,6 +94,13 @@ done
 for k in $k612 $k_bpo; do
 	step "$k: DKMS built and installed fuse-bpf" in_root sh -c \
 		"dkms status -m fuse-bpf -v 0.1.0 -k $k | grep ': installed'"
+	# why not: the end of the failed build's log
+	log=$merged/var/lib/dkms/fuse-bpf/0.1.0/build/make.log
+	if ! grep -q ': installed' "$work/step.log" && [ -f "$log" ] &&
+		grep -q "kernel $k" "$log"; then
+		grep -E 'error|Error|fuse-bpf:|build-module:' "$log" | head -n 15 |
+			sed 's/^/# make.log: /'
+	fi
 	step "$k: depmod has fuse_bpf in /lib/modules/$k/updates/dkms" \
 		in_root sh -c "modinfo -k $k -F filename fuse_bpf | grep -q '^/lib/modules/$k/updates/dkms/fuse_bpf\.ko'"
 	step "$k: the distribution's fuse.ko is left alone" in_root sh -c \

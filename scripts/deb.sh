@@ -21,7 +21,5 @@ esac
 
 "$top/scripts/buildroot.sh" "$root" "${MIRROR:-http://deb.debian.org/debian}" \
 	"$top/scripts/packages"
-if [ "$mode" = deb ]; then
-	exec "$top/scripts/inroot.sh" "$root" /src/scripts/deb-build.sh /src/.build/deb
-fi
-exec "$top/scripts/deb-test.sh"
+"$top/scripts/inroot.sh" "$root" /src/scripts/deb-build.sh /src/.build/deb
+[ "$mode" = deb ] || exec "$top/scripts/deb-test.sh"
