@@ -24,6 +24,13 @@
 #                 into .build/, for the module make built (KO, VMLINUX)
 #   make install-user  install them: PREFIX (/usr/local), DESTDIR, LIBDIR;
 #                 make check installs them into the guest the same way
+#   make deb      the Debian packages, built in the build root, into
+#                 .build/deb/: fuse-bpf-dkms, libfusebpf0, libfusebpf-dev,
+#                 libfusebpf-tools (as root)
+#   make check-deb  build them, install them into a throwaway copy of the
+#                 build root, let DKMS build the module for each kernel,
+#                 boot each kernel with what they installed, purge them;
+#                 and lintian (as root)
 # KSRC names the kernel source the stock fs/fuse comes from: a tree or a
 # linux-source tarball.
 
@@ -63,13 +70,16 @@ bench:
 	$(given) SETS="$(SETS)" TARGETS="$(TARGETS)" RUNS="$(RUNS)" \
 		MODE="$(MODE)" scripts/run.sh bench
 
+deb check-deb:
+	scripts/deb.sh $(@:check-%=check)
+
 clean:
-	rm -rf .build/module .build/tests .build/initramfs.cpio.gz .build/*.log \
+	rm -rf .build/deb .build/deb-test .build/module .build/tests .build/initramfs.cpio.gz .build/*.log \
 		.build/lib .build/guest-root \
 		.build/examples .build/fusebpf-passthrough .build/stage-*
 
 distclean:
 	rm -rf .build
 
-.PHONY: all module user install-user check check-kselftest check-posix demo vm bench clean \
-	distclean
+.PHONY: all module user install-user check check-kselftest check-posix demo vm bench deb \
+	check-deb clean distclean
