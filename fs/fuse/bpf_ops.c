@@ -342,7 +342,10 @@ enum {
 
 static const struct btf_type *fuse_bpf_types[FUSE_BPF_NR_TYPES];
 
-#define FUSE_BPF_MEMBER(m) (offsetof(struct fuse_ops, m) / sizeof(void *))
+/* the member number, of a member before @name, where all are pointers */
+#define FUSE_BPF_MEMBER(m) (offsetof(struct fuse_ops, m) / sizeof(void *) + \
+	BUILD_BUG_ON_ZERO(offsetof(struct fuse_ops, m) >=		\
+			  offsetof(struct fuse_ops, name)))
 #define FUSE_BPF_ARG(m, arg, type) { FUSE_BPF_MEMBER(m), arg, type }
 
 /* The writable arguments: a member, the argument's number, its type. */

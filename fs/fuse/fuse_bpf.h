@@ -152,6 +152,12 @@ void fuse_bpf_attr_keep(struct inode *inode, struct fuse_attr *attr);
  * @statfs_postfilter: gets the backing file system's numbers
  * @readlink_prefilter: readlink of a backed symlink
  * @readlink_postfilter: gets the length of the target or the error
+ * @name: the instance's name in the registry, NUL-terminated
+ * @reserved_60: zero
+ * @reserved_61: zero; with @name, they keep programs off the member
+ *	numbers 59 to 61, since Linux 7.3 takes a struct_ops program of those
+ *	numbers (its expected_attach_type) for a BPF_TRACE_*_MULTI one and
+ *	refuses to load it; the struct has the 64 members it may have
  * @ioctl_prefilter: the inode flags ioctls FS_IOC_GETFLAGS/SETFLAGS and
  *	FS_IOC_FSGETXATTR/FSSETXATTR (@in->cmd); no other ioctl is passed
  * @ioctl_postfilter: gets the result of the backing's
@@ -159,7 +165,6 @@ void fuse_bpf_attr_keep(struct inode *inode, struct fuse_attr *attr);
  *	(path walks included, so it must be cheap); an errno refuses, nothing
  *	grants; the daemon is not asked (a USER result fails with EIO)
  * @access_postfilter: gets 0 and may refuse with an errno
- * @name: the instance's name in the registry, NUL-terminated
  *
  * A prefilter returns an enum fuse_bpf_result or a negative errno and may
  * edit the fields of its input that fuse_bpf_btf_struct_access() allows
@@ -307,11 +312,13 @@ struct fuse_ops {
 				 const struct fuse_statfs_out *out, int ret);
 	int (*readlink_prefilter)(const struct fuse_bpf_meta *meta);
 	int (*readlink_postfilter)(const struct fuse_bpf_meta *meta, int ret);
+	char name[FUSE_BPF_NAME_LEN];
+	u64 reserved_60;
+	u64 reserved_61;
 	int (*ioctl_prefilter)(const struct fuse_bpf_meta *meta,
 			       struct fuse_ioctl_in *in);
 	int (*ioctl_postfilter)(const struct fuse_bpf_meta *meta,
 				const struct fuse_ioctl_in *in, int ret);
-	char name[FUSE_BPF_NAME_LEN];
 };
 
 /**
