@@ -3,8 +3,9 @@
 # fuse-bpf.  All build output lives in .build/ (ignored):
 #   make          build fuse_bpf.ko for KDIR (default: the running kernel)
 #   make check    build and run the kselftests and the POSIX suites in a
-#                 QEMU guest (as root); KERNEL=debug boots a
-#                 KASAN/lockdep/kmemleak kernel
+#                 QEMU guest (as root), booting the build root's 6.12;
+#                 KERNEL=debug boots a KASAN/lockdep/kmemleak 6.12 (the
+#                 kselftests only), KERNEL=backports trixie-backports' 7.3
 #   make check-kselftest  the kselftests only (a few minutes); TESTS="a_test
 #                 b_test" runs only those
 #   make check-posix      nfstest_posix and nfstest_lock only: on tmpfs and
@@ -32,15 +33,16 @@
 #                 boot each kernel with what they installed, purge them;
 #                 and lintian (as root)
 # KSRC names the kernel source the stock fs/fuse comes from: a tree or a
-# linux-source tarball.
+# linux-source tarball of KDIR's version (by default its linux-source-X.Y).
 
 # make check and make demo build for the build root's kernel: they take KSRC
 # and KDIR only when given on the command line or in the environment.
 given := $(foreach v,KSRC KDIR,$(if $(filter command line environment,\
 	$(origin $(v))),$(v)="$($(v))"))
 
-KSRC ?= /usr/src/linux-source-6.12.tar.xz
 KDIR ?= /lib/modules/$(shell uname -r)/build
+KSRC ?= /usr/src/linux-source-$(shell cut -d. -f1,2 \
+	$(KDIR)/include/config/kernel.release 2>/dev/null).tar.xz
 
 # The user-space parts: one directory each, whose Makefile builds with
 # "make" and installs with "make install" (PREFIX, DESTDIR, LIBDIR).

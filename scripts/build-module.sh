@@ -8,8 +8,9 @@
 # version X.Y, fs/fuse/patches/X.Y/series, whose patches are taken from
 # fs/fuse/patches/X.Y/ where a version of their own is there, else from
 # fs/fuse/patches/), the project's own files are added, and Kbuild runs
-# against KDIR, which must be a kernel of the same version.  The staging tree is made anew each time: nothing of an earlier
-# build can leak into this one.
+# against KDIR, which must be a kernel of the same version.  The staging
+# tree is made anew each time: nothing of an earlier build can leak into
+# this one.
 set -euo pipefail
 
 ksrc=$1
@@ -22,7 +23,8 @@ die() { echo "build-module: $*" >&2; exit 1; }
 
 [ -f "$kdir/Makefile" ] || die "KDIR=$kdir is not a kernel build directory (no Makefile; install the kernel headers or name KDIR=)"
 src=$("$top/scripts/ksrc.sh" "$ksrc" "$out/ksrc")
-ver=$(sed -n 's/^VERSION = //p' "$src/Makefile").$(sed -n 's/^PATCHLEVEL = //p' "$src/Makefile")
+mk=$src/Makefile
+ver=$(sed -n 's/^VERSION = //p' "$mk").$(sed -n 's/^PATCHLEVEL = //p' "$mk")
 kver=$(cut -d. -f1,2 "$kdir/include/config/kernel.release" 2>/dev/null) ||
 	die "KDIR=$kdir has no include/config/kernel.release"
 [ "$ver" = "$kver" ] ||
@@ -31,8 +33,9 @@ patches=$top/fs/fuse/patches
 series=$patches/series
 if [ "$ver" != 6.12 ]; then
 	series=$patches/$ver/series
+	others=$(cd "$patches" && printf ' %s' */series | sed 's|/series||g')
 	[ -f "$series" ] ||
-		die "Linux $ver is not supported: there are series for 6.12 and$(cd "$patches" && printf ' %s' */series | sed 's|/series||g')"
+		die "Linux $ver is not supported: there are series for 6.12 and$others"
 fi
 
 rm -rf "$stage"

@@ -84,7 +84,7 @@ fuse_bpf_lookup_one_unlocked(struct mnt_idmap *idmap, const struct qstr *name,
 
 /*
  * Directory delegations are not broken for creations, as overlayfs does
- * not: a delegated backing directory makes them fail.
+ * not: a delegated backing directory makes them fail (EWOULDBLOCK).
  */
 static inline int fuse_bpf_vfs_create(struct mnt_idmap *idmap,
 				      struct inode *dir, struct dentry *dentry,
@@ -93,23 +93,33 @@ static inline int fuse_bpf_vfs_create(struct mnt_idmap *idmap,
 	return vfs_create(idmap, dentry, mode, NULL);
 }
 
-/* vfs_mkdir() may give another dentry, or drop *@dentry on failure */
+/*
+ * vfs_mkdir() may give another dentry; on failure it ends the creation:
+ * it drops *@dentry and unlocks @dir, which the caller unlocks as on 6.12,
+ * so take the lock again.
+ */
 static inline int fuse_bpf_vfs_mkdir(struct mnt_idmap *idmap,
 				     struct inode *dir, struct dentry **dentry,
 				     umode_t mode)
 {
 	struct dentry *made = vfs_mkdir(idmap, dir, *dentry, mode, NULL);
 
-	*dentry = IS_ERR(made) ? NULL : made;
-	return PTR_ERR_OR_ZERO(made);
+	if (IS_ERR(made)) {
+		*dentry = NULL;
+		inode_lock_nested(dir, I_MUTEX_PARENT);
+		return PTR_ERR(made);
+	}
+	*dentry = made;
+	return 0;
 }
 
 #define fuse_bpf_vfs_mknod(idmap, dir, dentry, mode, rdev) \
 	vfs_mknod(idmap, dir, dentry, mode, rdev, NULL)
 #define fuse_bpf_vfs_symlink(idmap, dir, dentry, target) \
 	vfs_symlink(idmap, dir, dentry, target, NULL)
-#define fuse_bpf_vfs_rmdir(idmap, dir, dentry) \
-	vfs_rmdir(idmap, dir, dentry, NULL)
+/* a delegation on the directory is broken by the caller, as for unlink */
+#define fuse_bpf_vfs_rmdir(idmap, dir, dentry, deleg) \
+	vfs_rmdir(idmap, dir, dentry, deleg)
 
 /**
  * fuse_bpf_start_renaming - lock two backing directories, look two names up
@@ -253,7 +263,12 @@ static inline int fuse_bpf_vfs_mkdir(struct mnt_idmap *idmap,
 	vfs_mknod(idmap, dir, dentry, mode, rdev)
 #define fuse_bpf_vfs_symlink(idmap, dir, dentry, target) \
 	vfs_symlink(idmap, dir, dentry, target)
-#define fuse_bpf_vfs_rmdir(idmap, dir, dentry) vfs_rmdir(idmap, dir, dentry)
+static inline int fuse_bpf_vfs_rmdir(struct mnt_idmap *idmap,
+				     struct inode *dir, struct dentry *dentry,
+				     struct inode **deleg)
+{
+	return vfs_rmdir(idmap, dir, dentry);
+}
 
 static inline int fuse_bpf_start_renaming(struct renamedata *rd,
 					  struct mnt_idmap *idmap,

@@ -430,7 +430,7 @@ retry:
 	else if (!fuse_bpf_is_backing(entry, bd))
 		err = -ESTALE;
 	else if (rmdir)
-		err = fuse_bpf_vfs_rmdir(idmap, bdir, bd);
+		err = fuse_bpf_vfs_rmdir(idmap, bdir, bd, &delegated.di);
 	else
 		err = vfs_unlink(idmap, bdir, bd, &delegated.di);
 	dput(bd);

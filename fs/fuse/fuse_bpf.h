@@ -157,7 +157,8 @@ void fuse_bpf_attr_keep(struct inode *inode, struct fuse_attr *attr);
  * @reserved_61: zero; with @name, they keep programs off the member
  *	numbers 59 to 61, since Linux 7.3 takes a struct_ops program of those
  *	numbers (its expected_attach_type) for a BPF_TRACE_*_MULTI one and
- *	refuses to load it; the struct has the 64 members it may have
+ *	refuses to load it; the struct has the 64 members it may have: a
+ *	new operation takes the place of a pair of old ones
  * @ioctl_prefilter: the inode flags ioctls FS_IOC_GETFLAGS/SETFLAGS and
  *	FS_IOC_FSGETXATTR/FSSETXATTR (@in->cmd); no other ioctl is passed
  * @ioctl_postfilter: gets the result of the backing's
@@ -320,6 +321,10 @@ struct fuse_ops {
 	int (*ioctl_postfilter)(const struct fuse_bpf_meta *meta,
 				const struct fuse_ioctl_in *in, int ret);
 };
+
+/* @name is member 59, and the struct has the most members struct_ops allow */
+static_assert(offsetof(struct fuse_ops, name) == 59 * sizeof(void *));
+static_assert(sizeof(struct fuse_ops) == 65 * sizeof(void *));
 
 /**
  * struct fuse_bpf_filter - a registry entry: a connection's fuse_ops name
