@@ -433,6 +433,52 @@ TEST_F(fault, backing_full)
 	EXPECT_EQ(0, umount(self->dir));
 }
 
+/*
+ * A backing out of inodes: each creation through the mount fails with
+ * ENOSPC and leaves the backing directory usable (on 7.3, vfs_mkdir()
+ * unlocks it itself when it fails); once an inode is free, they work.
+ */
+TEST_F(fault, backing_out_of_inodes)
+{
+	char name[32];
+	int i, fd;
+
+	remount_on(_metadata, &self->td, &self->mfd, &self->bfd, self->mnt,
+		   self->data, self->dir, "tmpfs", "tmpfs", "nr_inodes=16");
+	ASSERT_EQ(0, mkdirat(self->bfd, "dir", 0755));
+	for (i = 0; i < 16; i++) {
+		snprintf(name, sizeof(name), "dir/fill%d", i);
+		if (put_file(self->bfd, name, "", 0, 0644))
+			break;
+	}
+	ASSERT_EQ(ENOSPC, errno);
+	for (i = 0; i < 2; i++) {
+		EXPECT_EQ(-1, mkdirat(self->mfd, "dir/sub", 0755));
+		EXPECT_EQ(ENOSPC, errno);
+		EXPECT_EQ(-1, openat(self->mfd, "dir/new",
+				     O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+		EXPECT_EQ(ENOSPC, errno);
+		EXPECT_EQ(-1, symlinkat("file", self->mfd, "dir/link"));
+		EXPECT_EQ(ENOSPC, errno);
+		EXPECT_EQ(-1, mknodat(self->mfd, "dir/fifo", S_IFIFO | 0644, 0));
+		EXPECT_EQ(ENOSPC, errno);
+	}
+	/* the backing directory is not left locked */
+	ASSERT_EQ(0, unlinkat(self->mfd, "dir/fill0", 0));
+	EXPECT_EQ(0, mkdirat(self->mfd, "dir/sub", 0755));
+	EXPECT_EQ(0, fstatat(self->bfd, "dir/sub", &(struct stat){}, 0));
+	fd = openat(self->mfd, "dir", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	EXPECT_LE(0, fd);
+	close(fd);
+	EXPECT_EQ(0, td_count(&self->td, FUSE_MKDIR));
+	close(self->mfd);
+	self->mfd = -1;
+	EXPECT_EQ(0, td_stop(&self->td));
+	close(self->bfd);
+	self->bfd = -1;
+	EXPECT_EQ(0, umount(self->dir));
+}
+
 TEST_F(fault, backing_remounted_read_only)
 {
 	int fd, dir_fd;
