@@ -108,21 +108,6 @@ static int write_uint(const char *path, unsigned int val)
 	return ret;
 }
 
-/* Whether @mnt is in /proc/self/mounts. */
-static bool mounted(const char *mnt)
-{
-	char line[512];
-	FILE *f = fopen("/proc/self/mounts", "r");
-	bool found = false;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (strstr(line, mnt))
-			found = true;
-	if (f)
-		fclose(f);
-	return found;
-}
-
 /*
  * Whether the process @pid sleeps in mount(2): /proc/PID/syscall names
  * the call of a task that is blocked in one, and says "running" of one
@@ -744,14 +729,14 @@ TEST_F(newfuse, sync_init_mount_waits_for_the_reply)
 	EXPECT_TRUE(WAIT_UNTIL(sleeps_in_mount(self->child) ||
 			       reaped(self->child, &code)));
 	EXPECT_EQ(-1, code);
-	EXPECT_FALSE(mounted(self->mnt));
+	EXPECT_FALSE(in_mounts(self->mnt));
 
 	ASSERT_EQ(0, answer_init(self->dev, self->buf, 0, 0));
 	if (code == -1)
 		EXPECT_TRUE(WAIT_UNTIL(reaped(self->child, &code)));
 	self->child = 0;
 	ASSERT_EQ(0, code);
-	EXPECT_TRUE(mounted(self->mnt));
+	EXPECT_TRUE(in_mounts(self->mnt));
 
 	snprintf(self->path, sizeof(self->path), "%s/f", self->mnt);
 	self->child = start_reader(self->path, self->dev);

@@ -82,21 +82,6 @@ static int write_once(const char *path, const char *s)
 	return ret;
 }
 
-/* Whether @mnt is in /proc/self/mounts. */
-static bool mounted(const char *mnt)
-{
-	char line[512];
-	FILE *f = fopen("/proc/self/mounts", "r");
-	bool found = false;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (strstr(line, mnt))
-			found = true;
-	if (f)
-		fclose(f);
-	return found;
-}
-
 /*
  * mount(2) a bpf mount on @mnt with the device @dev and @extra options
  * ("root_fd=N..."): 0, or the errno.
@@ -322,7 +307,7 @@ TEST_F(root, bad_options)
 	EXPECT_EQ(-1, mount("test", self->mnt, FSTYPE, 0, opt));
 	EXPECT_EQ(ENOTDIR, errno);
 
-	EXPECT_FALSE(mounted(self->mnt));
+	EXPECT_FALSE(in_mounts(self->mnt));
 	close(file);
 	/* the device was never taken: it still mounts */
 	snprintf(opt, sizeof(opt), "bpf,root_fd=%d", self->bfd);
@@ -354,7 +339,7 @@ TEST_F(root, descriptor_of_another_process)
 	EXPECT_EQ(EBADF, mount_root(self->mnt, self->dev, opt));
 	ASSERT_EQ(1, write(done[1], "d", 1));
 	EXPECT_EQ(0, wait_status(pid));
-	EXPECT_FALSE(mounted(self->mnt));
+	EXPECT_FALSE(in_mounts(self->mnt));
 	close(ready[0]);
 	close(ready[1]);
 	close(done[0]);
@@ -391,7 +376,7 @@ TEST_F(root, stacking_too_deep)
 	ASSERT_LE(0, fd2);
 	snprintf(opt, sizeof(opt), "bpf,root_fd=%d", fd2);
 	EXPECT_EQ(ELOOP, mount_root(self->mnt3, dev3, opt));
-	EXPECT_FALSE(mounted(self->mnt3));
+	EXPECT_FALSE(in_mounts(self->mnt3));
 	close(fd1);
 	close(fd2);
 	UMOUNT_WAIT(self->mnt2);
@@ -421,7 +406,7 @@ TEST_F(root, backing_before_its_init)
 	ASSERT_LE(0, fd1);
 	snprintf(opt, sizeof(opt), "bpf,root_fd=%d", fd1);
 	EXPECT_EQ(EAGAIN, mount_root(self->mnt2, dev2, opt));
-	EXPECT_FALSE(mounted(self->mnt2));
+	EXPECT_FALSE(in_mounts(self->mnt2));
 	/* answered: one deep, and the second mount two */
 	ASSERT_EQ(0, answer_init_depth(self->dev, self->buf, 1));
 	ASSERT_EQ(0, mount_root(self->mnt2, dev2, opt));
@@ -536,7 +521,7 @@ TEST_F(root, unprivileged_mounter)
 		_exit(ret ? 14 : 0);
 	}
 	EXPECT_EQ(0, wait_status(pid));
-	EXPECT_FALSE(mounted(self->mnt));
+	EXPECT_FALSE(in_mounts(self->mnt));
 }
 
 TEST_HARNESS_MAIN

@@ -135,6 +135,21 @@ static inline void fill(char *buf, size_t len, unsigned int seed)
 		buf[i] = (char)(i * 31 + seed);
 }
 
+/* Whether @mnt is in /proc/self/mounts. */
+static inline bool in_mounts(const char *mnt)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/mounts", "r");
+	bool found = false;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, mnt))
+			found = true;
+	if (f)
+		fclose(f);
+	return found;
+}
+
 /* Create @name in @dirfd holding @len bytes of @buf: 0, or -1. */
 static inline int put_file(int dirfd, const char *name, const char *buf, size_t len,
 		    mode_t mode)
