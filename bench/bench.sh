@@ -5,7 +5,10 @@
 # job sets of /bench run on each target over the same backing directory,
 # RUNS times, the targets interleaved within each run. Prints one line per
 # measurement for bench/report.py:
-#	BENCH run target set job unit value	(value "failed" if it failed)
+#	BENCH run target set job unit value cpu	("failed" if it failed)
+# cpu is the whole system's CPU time (every task, daemons included) per
+# unit of value: microseconds per operation or per MiB for rates, seconds
+# for set E's times, nanoseconds per entry for set F's.
 # "bench.sh SETS TARGETS RUNS MODE", SETS and TARGETS comma-separated,
 # MODE icount or wall (what a guest second is: QEMU's -icount or not).
 export PATH=/usr/bin:/bin:/sbin
@@ -17,37 +20,46 @@ ext4=/mnt/ext4
 data=$ext4/data
 mnt=/mnt/fuse
 # sizes that keep a run of all targets within minutes under QEMU TCG; the
-# caches are dropped before each job, so reads start from the RAM disk
+# caches are dropped before each job, so reads start from the RAM disk.
+# Guest time is exact in icount mode: set C's jobs can be short.
 size_a=32M
 size_c=64M
-runtime=2
+ramp=1s
+runtime=2s
+if [ "$mode" = icount ]; then
+	ramp=250ms
+	runtime=750ms
+fi
 files=1000
+# set F's directories, made on the backing at the start
+scale="1000 10000 100000"
 
 drop_caches() {
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 }
 
-uptime_cs() {
-	sed 's/^\([0-9]*\)\.\([0-9]*\) .*/\1\2/' /proc/uptime
-}
-
-# fio JOBFILE SECTION UNIT: one job; its rate from the terse line
+# fio JOBFILE SECTION UNIT: one job; its rate from the terse line, and the
+# CPU per operation: the busy share of the job's time over the rate
 fio_job() {
-	out=$(BENCH_SIZE_A=$size_a BENCH_SIZE_C=$size_c BENCH_RUNTIME=$runtime \
-	      BENCH_FILES=$files fio --minimal --section="$2" /bench/"$1" 2>/tmp/fio.err)
+	t0=$(/bench/now)
+	out=$(BENCH_SIZE_A=$size_a BENCH_SIZE_C=$size_c BENCH_RAMP=$ramp \
+	      BENCH_RUNTIME=$runtime BENCH_FILES=$files fio --minimal --section="$2" /bench/"$1" 2>/tmp/fio.err)
 	rc=$?
+	t1=$(/bench/now)
 	line=$(echo "$out" | grep '^3;' | tail -n 1)
 	# terse v3: 5 error, 7/8 read KiB/s and IOPS, 48/49 write
 	err=$(echo "$line" | cut -d';' -f5)
 	if [ $rc != 0 ] || [ -z "$line" ] || [ "$err" != 0 ]; then
-		echo "failed"
+		echo "failed failed"
 		sed 's/^/# fio: /' /tmp/fio.err >&2
 		return
 	fi
-	echo "$line" | awk -F';' -v unit="$3" '{
+	echo "$line" | awk -F';' -v unit="$3" -v t="$t0 $t1" '{
+		split(t, n, " ")
 		r = unit == "MiB/s" ? ($7 + $48) / 1024 : $8 + $49
-		printf("%.1f\n", r)
+		busy = (n[4] - n[2]) / (n[3] - n[1])
+		printf("%.1f %.3f\n", r, r > 0 ? busy / r * 1e6 : 0)
 	}'
 }
 
@@ -85,23 +97,56 @@ set_d() {
 	rm -rf tree
 }
 
-# E: untar the kernel's fs/ and stat every entry: wall time in seconds
+# timed PER COMMAND...: the command's time and the CPU time of the whole
+# system meanwhile, each divided by PER (in seconds if PER is 1, in ns
+# per entry if PER is a number of entries)
 timed() {
-	start=$(uptime_cs)
+	per=$1
+	shift
+	t0=$(/bench/now)
 	if "$@" >/dev/null 2>&1; then
-		end=$(uptime_cs)
-		echo "$start $end" | awk '{ printf("%.2f\n", ($2 - $1) / 100) }'
+		t1=$(/bench/now)
+		echo "$t0 $t1" | awk -v per="$per" '{
+			d = per == 1 ? 1e9 : per
+			printf("%.4f %.4f\n", ($3 - $1) / d, ($4 - $2) / d)
+		}'
 	else
-		echo failed
+		echo failed failed
 	fi
 }
 
+# E: untar a part of the kernel's fs/ and stat every entry, in seconds
+
 set_e() {
 	drop_caches
-	echo "BENCH $run $t E untar s $(timed tar -xf /bench/fs.tar)"
+	echo "BENCH $run $t E untar s $(timed 1 tar -xf /bench/fs.tar)"
 	drop_caches
-	echo "BENCH $run $t E find-stat s $(timed sh -c 'find fs | xargs stat')"
+	echo "BENCH $run $t E find-stat s $(timed 1 sh -c 'find fs | xargs stat')"
 	rm -rf fs
+}
+
+# F: scaling. For each directory of N empty files: read it (readdir, cold
+# caches), stat every entry with cold caches (lookup) and again (stat,
+# the entries cached), each in ns per entry
+set_f() {
+	for n in $scale; do
+		for j in readdir lookup stat; do
+			[ $j = stat ] || drop_caches
+			op=stat
+			[ $j != readdir ] || op=readdir
+			echo "BENCH $run $t F $j-$n ns/entry $(timed "$n" /bench/scan $op "../s/$n")"
+		done
+	done
+}
+
+# make_scale: set F's directories on the backing, $data/s/N
+make_scale() {
+	for n in $scale; do
+		mkdir -p $data/s/$n
+		(cd $data/s/$n && awk -v n="$n" \
+			'BEGIN { for (i = 1; i <= n; i++) printf("f%06d\n", i) }' |
+			xargs touch) || return 1
+	done
 }
 
 # fusebpf-testd with FLAGS, holding the mount until umount_target()
@@ -160,16 +205,23 @@ if [ "$1" = hold ]; then
 fi
 
 # passthrough_hp keeps a descriptor per inode it knows
-ulimit -n 65536
+ulimit -n 262144
 
 # a RAM disk of 3 GiB (the init loaded ext4)
 insmod /lib/modules/fs/brd.ko rd_nr=1 rd_size=$((3 << 20)) ||
 	{ echo "bench: cannot load brd"; exit 1; }
-mkfs.ext4 -q -F /dev/ram0 && mkdir -p $ext4 $mnt && mount -t ext4 /dev/ram0 $ext4 ||
+# the same UUID and directory hash seed each boot: the same htree layout
+uuid=6b1f4a6e-2f0c-4c3e-9a51-0f3d2b9c7e10
+mkfs.ext4 -q -F -U $uuid -E hash_seed=$uuid /dev/ram0 &&
+	mkdir -p $ext4 $mnt && mount -t ext4 /dev/ram0 $ext4 ||
 	{ echo "bench: cannot make ext4 on /dev/ram0"; exit 1; }
 mkdir -p $data/d
+case " $sets " in
+*" F "*)
+	make_scale || { echo "bench: cannot make set F's directories"; exit 1; } ;;
+esac
 echo "# mode: $mode"
-echo "# backing: ext4 on brd (3 GiB); set A file $size_a, set C file $size_c, $runtime s per time-based job, $files files per set D job"
+echo "# backing: ext4 on brd (3 GiB); set A file $size_a, set C file $size_c, $runtime per time-based job after $ramp, $files files per set D job, set F directories of $(echo $scale | tr ' ' /) files"
 echo "# CPU: $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1), $(grep -c ^processor /proc/cpuinfo) CPUs, $(sed -n 's/^MemTotal: *//p' /proc/meminfo) memory"
 
 run=1
@@ -190,6 +242,7 @@ while [ $run -le "$runs" ]; do
 			C) set_c ;;
 			D) set_d ;;
 			E) set_e ;;
+			F) set_f ;;
 			esac
 		done
 		cd /

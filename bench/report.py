@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """make bench, on the host: turn the guest's BENCH lines into
-bench/results/LATEST.md (ratios to native and absolute figures, median and
-min-max over the runs) and LATEST.png (the ratios, by gnuplot).
+bench/results/LATEST.md (ratios to native, absolute figures and the whole
+system's CPU per operation, median and min-max over the runs) and
+LATEST.png (each target's speed relative to native, by gnuplot).
 
 Usage: report.py BENCH_LOG RESULTS_DIR
 """
@@ -28,24 +29,35 @@ MODES = {
               'rate is operations per 10^9 guest instructions: each ratio to '
               'native is a cost ratio, whatever the load of the host (the guest\'s '
               'own timing still varies a little from run to run: see the '
-              'min-max). It does not measure what costs no instruction '
-              'under TCG: caches, memory bandwidth, device latency; and the '
-              'vCPUs run in turn, so parallel jobs show cost, not scaling.',
+              'min-max). One vCPU and no KASLR: the whole system\'s CPU time '
+              'is its instructions, daemons included, so CPU per operation '
+              'equals the inverse of the rate except where the system idles. '
+              'It does not measure what costs no instruction under TCG: '
+              'caches, memory bandwidth, device latency; and jobs of 4 '
+              'threads show cost, not scaling.',
     'wall': 'Mode wall: guest time is host time under TCG, which varies up '
             'to 2x from run to run with the host\'s load.',
 }
+# what the CPU figure of a job is, by the job's unit
+CPU_UNITS = {'IOPS': 'µs/op', 'ops/s': 'µs/op', 'MiB/s': 'µs/MiB',
+             's': 's', 'ns/entry': 'ns/entry'}
+# units where lower is better
+TIMES = ('s', 'ns/entry')
 SETS = {
     'A': '4 KiB sync buffered',
     'C': 'O_DIRECT io_uring/libaio, buffered io_uring',
     'D': 'metadata',
     'E': 'untar and stat a tree (lower is better)',
+    'F': 'scaling: readdir, cold lookup and cached stat per entry of one '
+         'directory (lower is better)',
 }
 
 
 def parse(path):
-    """BENCH lines -> {(set, job): {target: {run: value or None}}}, units,
-    and the header lines the guest printed."""
-    res, units, head, kernel, mode = {}, {}, [], '', 'wall'
+    """BENCH lines -> {(set, job): {target: {run: value or None}}}, the
+    same of the CPU figures, units, and the header lines the guest
+    printed."""
+    res, cpu, units, head, kernel, mode = {}, {}, {}, [], '', 'wall'
     with open(path, errors='replace') as f:
         for line in f:
             line = line.strip()
@@ -57,16 +69,21 @@ def parse(path):
                 head.append(line[2:])
             elif line.startswith('BENCH '):
                 f_ = line.split()
-                if len(f_) != 7:
+                if len(f_) != 8:
                     continue
-                _, run, target, set_, job, unit, value = f_
-                try:
-                    v = float(value)
-                except ValueError:
-                    v = None
-                res.setdefault((set_, job), {}).setdefault(target, {})[run] = v
+                _, run, target, set_, job, unit, value, c = f_
+                res.setdefault((set_, job), {}).setdefault(target, {})[run] = number(value)
+                cpu.setdefault((set_, job), {}).setdefault(target, {})[run] = number(c)
                 units[(set_, job)] = unit
-    return res, units, head, kernel, mode
+    return res, cpu, units, head, kernel, mode
+
+
+def number(s):
+    """a figure, or None for a failure"""
+    try:
+        return float(s)
+    except ValueError:
+        return None
 
 
 def summary(values):
@@ -80,47 +97,111 @@ def fmt(x):
     return f'{x:.0f}' if x >= 100 else f'{x:.2f}' if x < 10 else f'{x:.1f}'
 
 
+def per_run_ratios(res, others):
+    """{(key, target): summary of the per-run ratios to native}"""
+    ratios = {}
+    for key, by_t in res.items():
+        native = by_t.get('native', {})
+        for t in others:
+            r = []
+            for run, v in by_t.get(t, {}).items():
+                n = native.get(run)
+                r.append(None if v is None or not n else v / n)
+            ratios[(key, t)] = summary(r)
+    return ratios
+
+
+# the chart's rows: which sets each shows
+ROWS = ('AC', 'DEF')
+
+
+def chart(res, units, ratios, others, nruns, outdir):
+    """Write one data file per row of the chart; return the gnuplot script
+    that draws them into LATEST.png: each target's speed relative to
+    native, the inverse of the time ratio for sets E and F."""
+    for row in ROWS:
+        with open(os.path.join(outdir, f'LATEST-{row}.dat'), 'w') as f:
+            f.write('job ' + ' '.join(others) + '\n')
+            for key in res:
+                if key[0] not in row:
+                    continue
+                cells = []
+                for t in others:
+                    s = ratios[(key, t)]
+                    if s is None or not s[0]:
+                        cells.append('?')
+                    elif units[key] in TIMES:
+                        cells.append(f'{1 / s[0]:.3f}')
+                    else:
+                        cells.append(f'{s[0]:.3f}')
+                f.write(f'{key[0]}:{key[1]} ' + ' '.join(cells) + '\n')
+    panels = ''
+    for n, row in enumerate(ROWS):
+        dat = os.path.join(outdir, f'LATEST-{row}.dat')
+        sets = ', '.join(row)
+        panels += f'''set title "sets {sets}"
+{'unset key' if n else 'set key outside top center horizontal autotitle columnhead'}
+plot for [i=2:{len(others) + 1}] "{dat}" using i:xtic(1)
+'''
+    return f'''set terminal pngcairo size 1800,1300 font ",10"
+set output "{os.path.join(outdir, 'LATEST.png')}"
+set datafile missing "?"
+set multiplot layout 2,1 title "fuse-bpf make bench: speed relative to native ext4, median of {nruns} runs (times inverted: higher is better)"
+set style data histogram
+set style histogram clustered gap 1
+set style fill solid border -1
+set xtics rotate by -40 left font ",9" nomirror
+set bmargin 8
+set logscale y
+set yrange [0.02:3]
+set ytics (0.02, 0.05, 0.1, 0.2, 0.5, 1, 2)
+set arrow from graph 0, first 1 to graph 1, first 1 nohead lw 2 front
+set grid ytics
+{panels}unset multiplot
+'''
+
+
+def cell(s):
+    return 'failed' if s is None else f'**{s[0]:.2f}** ({s[1]:.2f}-{s[2]:.2f})'
+
+
 def main():
     log, outdir = sys.argv[1], sys.argv[2]
-    res, units, head, kernel, mode = parse(log)
+    res, cpu, units, head, kernel, mode = parse(log)
     if not res:
         print('bench: the guest reported no measurement')
         return 1
     targets = [t for t in TARGETS if any(t in r for r in res.values())]
     others = [t for t in targets if t != 'native']
-    ratios = {}
-    failed = 0
-    for key, by_t in res.items():
-        native = by_t.get('native', {})
-        for t in others:
-            runs = by_t.get(t, {})
-            r = []
-            for run, v in runs.items():
-                n = native.get(run)
-                r.append(None if v is None or not n else v / n)
-            ratios[(key, t)] = summary(r)
-            failed += ratios[(key, t)] is None
+    ratios = per_run_ratios(res, others)
+    cpu_ratios = per_run_ratios(cpu, others)
+    failed = sum(s is None for s in ratios.values())
 
     date = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
     nruns = max(len(v) for by_t in res.values() for v in by_t.values())
     md = ['# make bench: latest results', '',
-          f'{date}; guest kernel {kernel}; QEMU TCG (no KVM), 2 vCPUs, 6 GiB.',
+          f'{date}; guest kernel {kernel}; QEMU TCG (no KVM), mode {mode}.',
           *[f'{h}.' for h in head], '', MODES[mode], '',
           f'{nruns} runs, the targets interleaved within each run. Each cell: '
           'the median of the per-run ratios to native (same run), then '
-          'the min-max of those ratios. Rates: higher is better; set E is '
-          'time: lower is better.', '',
+          'the min-max of those ratios. Rates: higher is better; sets E '
+          'and F are times: lower is better.', '',
           'Targets:', '']
     md += [f'- `{t}`: {TARGETS[t]}' for t in targets]
     md += ['', '## Ratios to native', '']
     md.append('| set | job | ' + ' | '.join(others) + ' |')
     md.append('|---|---|' + '---|' * len(others))
     for key in res:
-        cells = []
-        for t in others:
-            s = ratios[(key, t)]
-            cells.append('failed' if s is None else
-                         f'**{s[0]:.2f}** ({s[1]:.2f}-{s[2]:.2f})')
+        cells = [cell(ratios[(key, t)]) for t in others]
+        md.append(f'| {key[0]} | {key[1]} | ' + ' | '.join(cells) + ' |')
+    md += ['', '## Whole-system CPU per operation, ratio to native', '',
+           'Guest CPU time of every task (the daemon, kernel threads and '
+           'interrupts included) per operation, MiB or entry, over native\'s '
+           'in the same run: lower is better.', '']
+    md.append('| set | job | ' + ' | '.join(others) + ' |')
+    md.append('|---|---|' + '---|' * len(others))
+    for key in res:
+        cells = [cell(cpu_ratios[(key, t)]) for t in others]
         md.append(f'| {key[0]} | {key[1]} | ' + ' | '.join(cells) + ' |')
     md += ['', '## Absolute figures (median, min-max)', '']
     md.append('| set | job | unit | ' + ' | '.join(targets) + ' |')
@@ -133,35 +214,27 @@ def main():
                          f'{fmt(s[0])} ({fmt(s[1])}-{fmt(s[2])})')
         md.append(f'| {key[0]} | {key[1]} | {units[key]} | ' +
                   ' | '.join(cells) + ' |')
+    md += ['', '## Whole-system CPU per operation (median, min-max)', '']
+    md.append('| set | job | unit | ' + ' | '.join(targets) + ' |')
+    md.append('|---|---|---|' + '---|' * len(targets))
+    for key, by_t in cpu.items():
+        cells = []
+        for t in targets:
+            s = summary(list(by_t.get(t, {}).values()))
+            cells.append('failed' if s is None else
+                         f'{fmt(s[0])} ({fmt(s[1])}-{fmt(s[2])})')
+        md.append(f'| {key[0]} | {key[1]} | {CPU_UNITS[units[key]]} | ' +
+                  ' | '.join(cells) + ' |')
     md += ['', 'Sets: ' + '; '.join(f'{k}: {v}' for k, v in SETS.items()) + '.',
            '', '![ratios to native](LATEST.png)', '']
 
     os.makedirs(outdir, exist_ok=True)
     with open(os.path.join(outdir, 'LATEST.md'), 'w') as f:
         f.write('\n'.join(md))
-    dat = os.path.join(outdir, 'LATEST.dat')
-    with open(dat, 'w') as f:
-        f.write('job ' + ' '.join(others) + '\n')
-        for key in res:
-            row = [ratios[(key, t)] for t in others]
-            f.write(f'{key[0]}:{key[1]} ' +
-                    ' '.join('0' if s is None else f'{s[0]:.3f}' for s in row) + '\n')
-    plot = f'''set terminal png size 1600,700
-set output "{os.path.join(outdir, 'LATEST.png')}"
-set title "fuse-bpf make bench: ratio to native ext4 (median of {nruns} runs; set E: time, lower is better)"
-set style data histogram
-set style histogram clustered gap 1
-set style fill solid border -1
-set key top left autotitle columnhead
-set xtics rotate by -60 font ",8"
-set logscale y
-set yrange [0.05:*]
-set ytics (0.1, 0.25, 0.5, 0.8, 0.95, 1, 1.15, 2, 5, 10, 20)
-set grid ytics
-plot for [i=2:{len(others) + 1}] "{dat}" using i:xtic(1)
-'''
+    plot = chart(res, units, ratios, others, nruns, outdir)
     subprocess.run(['gnuplot'], input=plot, text=True, check=True)
-    os.remove(dat)
+    for row in ROWS:
+        os.remove(os.path.join(outdir, f'LATEST-{row}.dat'))
     print('\n'.join(md))
     print(f'bench: {len(res) * len(others)} figures, {failed} failed')
     return 1 if failed else 0

@@ -3,9 +3,9 @@
 #
 # bench-stage.sh OUT KSRC KVER, inside the build root: gather what make
 # bench adds to the guest into OUT/stage, and print its path: fio,
-# libfuse's passthrough_hp (scripts/passthrough-hp.sh), the job files and
-# bench.sh, what ext4 on a RAM disk needs (scripts/stage-fs.sh), and
-# for set E a tar of a few directories of the kernel's fs/: ext4, fuse,
+# libfuse's passthrough_hp (scripts/passthrough-hp.sh), the job files,
+# bench.sh and its probes (now, scan), what ext4 on a RAM disk needs
+# (scripts/stage-fs.sh), and for set E a tar of a few directories of the kernel's fs/: ext4, fuse,
 # nfs and xfs (about 600 files).
 set -euo pipefail
 
@@ -44,5 +44,8 @@ mkdir -p "$stage"/usr/bin "$stage"/bench
 "$top/scripts/stage-fs.sh" "$stage" "$kver"
 cp /usr/bin/fio "$stage"/usr/bin/
 cp "$out/passthrough_hp" "$top"/bench/*.fio "$top"/bench/bench.sh "$stage"/bench/
+for tool in now scan; do
+	gcc -O2 -Wall -Wextra -Werror -static -o "$stage/bench/$tool" "$top/bench/$tool.c"
+done
 cp "$out/fs-$key.tar" "$stage"/bench/fs.tar
 echo "$stage"

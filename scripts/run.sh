@@ -52,7 +52,7 @@ esac
 bench=()
 if [ "$mode" = bench ]; then
 	all_targets="native fuse fuse-bpf-user passthrough fuse-bpf-fopen fuse-bpf fuse-bpf-filter"
-	sets=${SETS:-A,C,D,E}
+	sets=${SETS:-A,C,D,E,F}
 	targets=${TARGETS:-${all_targets// /,}}
 	runs=${RUNS:-3}
 	bmode=${MODE:-icount}
@@ -62,8 +62,8 @@ if [ "$mode" = bench ]; then
 	esac
 	for s in ${sets//,/ }; do
 		case $s in
-		A | C | D | E) ;;
-		*) die "SETS: there is no job set '$s' (there are A, C, D and E)" ;;
+		A | C | D | E | F) ;;
+		*) die "SETS: there is no job set '$s' (there are A, C, D, E and F)" ;;
 		esac
 	done
 	for t in ${targets//,/ }; do

@@ -62,12 +62,22 @@ make -s -C "$top/tools/testing/selftests/fuse-bpf" KSFT="$ksft" \
 	KO="$out/module/fs/fuse/fuse_bpf.ko" VMLINUX="$kdir/vmlinux" \
 	OUTPUT="$out/tests" ${TESTS:+TESTS="$TESTS"} install
 mem=2G
+smp=2
 append=
 extra=
 case $mode in
 bench)
 	mem=6G
-	append="fusebpf.sets=$BENCH_SETS fusebpf.targets=$BENCH_TARGETS fusebpf.runs=$BENCH_RUNS fusebpf.mode=$BENCH_MODE"
+	# icount: guest time counts executed instructions, one per
+	# nanosecond, so a guest second is the same work whatever the host's
+	# load. One vCPU, so that busy time is instructions too (two would
+	# run in turn on one clock, each counting the other's time); no
+	# KASLR, one source of layout changes between boots.
+	if [ "$BENCH_MODE" = icount ]; then
+		smp=1
+		append="nokaslr "
+	fi
+	append+="fusebpf.sets=$BENCH_SETS fusebpf.targets=$BENCH_TARGETS fusebpf.runs=$BENCH_RUNS fusebpf.mode=$BENCH_MODE"
 	extra=$("$top/scripts/bench-stage.sh" "$out/bench" "$ksrc" "$kver")
 	;;
 demo)
@@ -97,13 +107,11 @@ GUEST_ROOT=$out/guest-root EXTRA=$extra WITH_NFSTEST=$([ "$mode" = check ] || [ 
 echo "vm: booting $kver under QEMU TCG ($mode)"
 rm -f "$out/console.log" "$out/$mode.log"
 qemu=(qemu-system-x86_64 -accel tcg -cpu max
-	-smp 2 -m $mem -no-reboot -display none -monitor none
+	-smp $smp -m $mem -no-reboot -display none -monitor none
 	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz"
 	-append "console=ttyS0 panic=-1 fusebpf=$mode $append"
 	-serial file:"$out/console.log" -chardev stdio,id=out,signal=off
 	-serial chardev:out)
-# guest time counts executed instructions, one per nanosecond: a guest
-# second is the same work whatever the host's load
 if [ "$mode" = bench ] && [ "$BENCH_MODE" = icount ]; then
 	qemu+=(-icount shift=0,sleep=off)
 fi
