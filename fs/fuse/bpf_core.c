@@ -181,16 +181,31 @@ void fuse_bpf_inode_evict(struct fuse_inode *fi)
 	kfree_rcu(fbi, rcu);
 }
 
+/**
+ * fuse_bpf_meta_init - what a filter of @inode is told of an operation
+ * @meta: the filter's argument
+ * @inode: the inode whose filter decides
+ * @opcode: the operation
+ *
+ * Only a filter reads the caller's ids, and a backed inode's filter is
+ * set before the inode is published: a backed inode without one is told
+ * its node and @opcode alone, which spares the id mapping on every
+ * passthrough operation. The caller passes @meta to @inode's filter only.
+ */
 void fuse_bpf_meta_init(struct fuse_bpf_meta *meta, struct inode *inode,
 			u32 opcode)
 {
+	struct fuse_bpf_inode *fbi = fuse_bpf_backed(inode);
+
 	*meta = (struct fuse_bpf_meta) {
 		.nodeid = get_node_id(inode),
 		.opcode = opcode,
-		.uid = from_kuid(&init_user_ns, current_fsuid()),
-		.gid = from_kgid(&init_user_ns, current_fsgid()),
-		.pid = task_tgid_vnr(current),
 	};
+	if (fbi && !fbi->filter)
+		return;
+	meta->uid = from_kuid(&init_user_ns, current_fsuid());
+	meta->gid = from_kgid(&init_user_ns, current_fsgid());
+	meta->pid = task_tgid_vnr(current);
 }
 
 /**
