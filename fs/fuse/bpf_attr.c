@@ -50,7 +50,7 @@ bool fuse_bpf_getattr(struct inode *inode, struct kstat *stat,
 	struct fuse_attr_out out = {};
 	struct fuse_bpf_meta meta;
 	const struct cred *old_cred;
-	struct kstat st = {};
+	struct kstat st;
 	int ret;
 
 	if (!fbi)
@@ -67,10 +67,11 @@ bool fuse_bpf_getattr(struct inode *inode, struct kstat *stat,
 	*res = fuse_bpf_getattr_backing(&fbi->path, &st, request_mask, flags);
 	revert_creds(old_cred);
 	fuse_bpf_copyattr(inode);
-	if (!*res) {
+	if (!*res)
 		st.ino = fuse_bpf_ino(fbi->ino_space, st.ino);
+	/* only a postfilter reads them: a stat of an unfiltered inode is hot */
+	if (!*res && ret != FUSE_BPF_BACKING)
 		fuse_bpf_fill_attr(&out.attr, &st);
-	}
 	*res = fuse_bpf_post(fbi->filter, getattr, ret, inode, *res, &meta, &in,
 			     &out);
 	if (!*res && stat) {
