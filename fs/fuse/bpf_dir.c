@@ -17,24 +17,32 @@
 #include <linux/statfs.h>
 
 /*
- * Switch to a copy of @dir's credentials with the caller's fsuid and fsgid,
- * so that new entries belong to the caller. Returns the credentials to
- * revert to, or NULL; *@cred is what to put afterwards.
+ * Switch to @dir's credentials with the caller's fsuid and fsgid, so that
+ * new entries belong to the caller: @dir's own if they have these ids
+ * already (a mounter's own creations), else a copy. Returns the
+ * credentials to revert to, or NULL; *@cred is what to put afterwards.
  */
 static const struct cred *fuse_bpf_creator(struct fuse_bpf_inode *dir,
-					   struct cred **cred)
+					   const struct cred **cred)
 {
 	kuid_t fsuid = current_fsuid();
 	kgid_t fsgid = current_fsgid();
-	const struct cred *old = override_creds(dir->cred);
+	const struct cred *old;
+	struct cred *new;
 
-	*cred = prepare_creds();
+	if (uid_eq(fsuid, dir->cred->fsuid) && gid_eq(fsgid, dir->cred->fsgid)) {
+		*cred = get_cred(dir->cred);
+		return override_creds(*cred);
+	}
+	old = override_creds(dir->cred);
+	new = prepare_creds();
 	revert_creds(old);
-	if (!*cred)
+	*cred = new;
+	if (!new)
 		return NULL;
-	(*cred)->fsuid = fsuid;
-	(*cred)->fsgid = fsgid;
-	return override_creds(*cred);
+	new->fsuid = fsuid;
+	new->fsgid = fsgid;
+	return override_creds(new);
 }
 
 /* Lock @dir's backing directory and look @name up in it. */
@@ -140,7 +148,7 @@ static int fuse_bpf_make(struct inode *dir, struct fuse_bpf_inode *fbi,
 	struct inode *inode = NULL;
 	const struct cred *old;
 	struct dentry *bd;
-	struct cred *cred;
+	const struct cred *cred;
 	struct qstr q;
 	int err;
 
@@ -279,7 +287,7 @@ bool fuse_bpf_tmpfile(struct inode *dir, struct file *file, umode_t mode,
 	const struct cred *old;
 	struct inode *inode;
 	struct file *backing;
-	struct cred *cred;
+	const struct cred *cred;
 	int ret;
 
 	if (!fbi)
