@@ -339,18 +339,15 @@ static ssize_t fuse_bpf_rw_backing(struct kiocb *iocb, struct iov_iter *iter,
 		return res;
 	}
 
-	/* every field is set here, but res and work, at completion */
 	ret = -ENOMEM;
-	aio = kmem_cache_alloc(fuse_bpf_aio_cachep, GFP_KERNEL);
+	aio = kmem_cache_zalloc(fuse_bpf_aio_cachep, GFP_KERNEL);
 	if (!aio)
 		goto out;
 	aio->orig_iocb = iocb;
 	aio->filter = fuse_bpf_filter_dup(fbi->filter);
 	aio->meta = *meta;
-	/* only a postfilter reads the input */
-	if (aio->filter)
-		memcpy(&aio->in, in, write ? sizeof(aio->in.write) :
-					     sizeof(aio->in.read));
+	memcpy(&aio->in, in, write ? sizeof(aio->in.write) :
+				     sizeof(aio->in.read));
 	aio->action = action;
 	kiocb_clone(&aio->iocb, iocb, get_file(backing));
 	aio->iocb.ki_flags &= ~FUSE_BPF_IOCB_CALLER_COMP;
