@@ -50,7 +50,7 @@ bool fuse_bpf_getattr(struct inode *inode, struct kstat *stat,
 	struct fuse_attr_out out = {};
 	struct fuse_bpf_meta meta;
 	const struct cred *old_cred;
-	struct kstat st;
+	struct kstat st = {};
 	int ret;
 
 	if (!fbi)
@@ -69,8 +69,8 @@ bool fuse_bpf_getattr(struct inode *inode, struct kstat *stat,
 	fuse_bpf_copyattr(inode);
 	if (!*res)
 		st.ino = fuse_bpf_ino(fbi->ino_space, st.ino);
-	/* only a postfilter reads them: a stat of an unfiltered inode is hot */
-	if (!*res && ret != FUSE_BPF_BACKING)
+	/* only a BPF postfilter reads them: a stat is a hot path */
+	if (!*res && ret == FUSE_BPF_POSTFILTER)
 		fuse_bpf_fill_attr(&out.attr, &st);
 	*res = fuse_bpf_post(fbi->filter, getattr, ret, inode, *res, &meta, &in,
 			     &out);
