@@ -345,6 +345,73 @@ static int open_filtered_dir(struct __test_metadata *_metadata, int mfd,
 	return fd;
 }
 
+/*
+ * Rename, link and copy_file_range as uid 1234, gid 2345, from a directory
+ * without a filter into one filtered by "ids": the second filter is told
+ * the caller's ids, as the first would be. Returns the child's status.
+ */
+static int ids_ops_as_user(int plain, int ids)
+{
+	int status, in, out, err = 0;
+	pid_t pid = fork();
+
+	if (!pid) {
+		if (setgid(2345) || setuid(1234))
+			_exit(255);
+		err |= renameat(plain, "g", ids, "g") ? 1 : 0;
+		err |= linkat(plain, "h", ids, "h", 0) ? 2 : 0;
+		in = openat(plain, "src", O_RDONLY);
+		out = openat(ids, "dst", O_WRONLY);
+		if (in < 0 || out < 0 ||
+		    copy_file_range(in, NULL, out, NULL, 3, 0) != 3)
+			err |= 4;
+		_exit(err);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status) ? -WEXITSTATUS(status) : pid;
+}
+
+TEST_F(filter, second_filter_told_the_callers_ids)
+{
+	static const char * const files[] = { "plain/g", "plain/h",
+					      "plain/src", "ids/dst" };
+	/* uid, gid, pid, calls */
+	__u32 *seen[] = { self->skel->bss->ids_rename,
+			  self->skel->bss->ids_link,
+			  self->skel->bss->ids_write };
+	int plain, ids, pid;
+	size_t i;
+
+	ASSERT_EQ(0, mkdirat(self->bfd, "plain", 0777));
+	ASSERT_EQ(0, mkdirat(self->bfd, "ids", 0777));
+	ASSERT_EQ(0, fchmodat(self->bfd, "plain", 0777, 0));
+	ASSERT_EQ(0, fchmodat(self->bfd, "ids", 0777, 0));
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		ASSERT_EQ(0, put_file(self->bfd, files[i], "abc", 3, 0666));
+		ASSERT_EQ(0, fchmodat(self->bfd, files[i], 0666, 0));
+	}
+	/* the fixture's daemon gives no filter by default */
+	plain = openat(self->mfd, "plain", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, plain);
+	ids = open_filtered_dir(_metadata, self->mfd, &self->td, "ids");
+	pid = ids_ops_as_user(plain, ids);
+	ASSERT_LT(0, pid);
+	for (i = 0; i < ARRAY_SIZE(seen); i++) {
+		EXPECT_EQ(1, seen[i][3]);
+		EXPECT_EQ(1234, seen[i][0]);
+		EXPECT_EQ(2345, seen[i][1]);
+		EXPECT_EQ(pid, seen[i][2]);
+	}
+	EXPECT_EQ(3, get_file(self->bfd, "ids/g", self->buf, 10));
+	EXPECT_EQ(3, get_file(self->bfd, "ids/h", self->buf, 10));
+	EXPECT_EQ(3, get_file(self->bfd, "ids/dst", self->buf, 10));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_RENAME));
+	EXPECT_EQ(0, td_count(&self->td, FUSE_LINK));
+	close(ids);
+	close(plain);
+}
+
 TEST_F(filter, mkdir_and_rename_sent_to_daemon)
 {
 	int dir = open_filtered_dir(_metadata, self->mfd, &self->td,

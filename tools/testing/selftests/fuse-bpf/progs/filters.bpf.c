@@ -433,3 +433,50 @@ struct fuse_ops flags = {
 	.ioctl_postfilter = (void *)flags_ioctl_post,
 	.name = "flags",
 };
+
+/*
+ * "ids": the caller's ids each filter member is told, for operations
+ * between a directory without a filter and one with this one.
+ */
+enum { IDS_UID, IDS_GID, IDS_PID, IDS_CALLS, IDS_N };
+
+__u32 ids_rename[IDS_N], ids_link[IDS_N], ids_write[IDS_N];
+
+static int ids_record(__u32 *s, const struct fuse_bpf_meta *meta)
+{
+	s[IDS_UID] = meta->uid;
+	s[IDS_GID] = meta->gid;
+	s[IDS_PID] = meta->pid;
+	s[IDS_CALLS]++;
+	return FUSE_BPF_BACKING;
+}
+
+SEC("struct_ops/ids_rename_pre")
+int BPF_PROG(ids_rename_pre, const struct fuse_bpf_meta *meta,
+	     struct fuse_rename2_in *in, struct fuse_bpf_name *oldname,
+	     struct fuse_bpf_name *newname)
+{
+	return ids_record(ids_rename, meta);
+}
+
+SEC("struct_ops/ids_link_pre")
+int BPF_PROG(ids_link_pre, const struct fuse_bpf_meta *meta,
+	     struct fuse_link_in *in, struct fuse_bpf_name *name)
+{
+	return ids_record(ids_link, meta);
+}
+
+SEC("struct_ops/ids_write_pre")
+int BPF_PROG(ids_write_pre, const struct fuse_bpf_meta *meta,
+	     struct fuse_write_in *in)
+{
+	return ids_record(ids_write, meta);
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops ids = {
+	.rename_prefilter = (void *)ids_rename_pre,
+	.link_prefilter = (void *)ids_link_pre,
+	.write_iter_prefilter = (void *)ids_write_pre,
+	.name = "ids",
+};
