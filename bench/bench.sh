@@ -22,15 +22,15 @@ mnt=/mnt/fuse
 # sizes that keep a run of all targets within minutes under QEMU TCG; the
 # caches are dropped before each job, so reads start from the RAM disk.
 # Guest time is exact in icount mode, where the same job gives the same
-# figure to a few parts in 10,000: time-based jobs can be short. fio
-# counts in milliseconds: set D's jobs take 0.1 s and more.
+# figure to a few parts in 10,000: set C's time-based jobs can be short.
+# fio counts in milliseconds: sets A and D take 0.1 s and more.
 size_a=32M
 size_c=64M
 ramp=1s
 runtime=2s
 files=1000
 if [ "$mode" = icount ]; then
-	size_a=8M
+	size_a=64M
 	size_c=16M
 	ramp=50ms
 	runtime=200ms
@@ -233,7 +233,7 @@ case " $sets " in
 	make_scale || { echo "bench: cannot make set F's directories"; exit 1; } ;;
 esac
 echo "# mode: $mode"
-echo "# backing: ext4 on brd (3 GiB); set A file $size_a, set C file $size_c, sets A and C $runtime per job after $ramp, $files files per set D job, set F directories of $(echo "$scale" | tr ' ' /) files"
+echo "# backing: ext4 on brd (3 GiB); set A file $size_a, set C file $size_c, $runtime per set C job after $ramp, $files files per set D job, set F directories of $(echo "$scale" | tr ' ' /) files"
 echo "# CPU: $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1), $(grep -c ^processor /proc/cpuinfo) CPUs, $(sed -n 's/^MemTotal: *//p' /proc/meminfo) memory"
 
 run=1
