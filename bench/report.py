@@ -161,6 +161,31 @@ set grid ytics
 '''
 
 
+def ratio_table(res, ratios, others):
+    """markdown rows: per job, each target's summary of ratios"""
+    rows = ['| set | job | ' + ' | '.join(others) + ' |',
+            '|---|---|' + '---|' * len(others)]
+    for key in res:
+        cells = [cell(ratios[(key, t)]) for t in others]
+        rows.append(f'| {key[0]} | {key[1]} | ' + ' | '.join(cells) + ' |')
+    return rows
+
+
+def absolute_table(figures, targets, units):
+    """markdown rows: per job, its unit and each target's median, min-max"""
+    rows = ['| set | job | unit | ' + ' | '.join(targets) + ' |',
+            '|---|---|---|' + '---|' * len(targets)]
+    for key, by_t in figures.items():
+        cells = []
+        for t in targets:
+            s = summary(list(by_t.get(t, {}).values()))
+            cells.append('failed' if s is None else
+                         f'{fmt(s[0])} ({fmt(s[1])}-{fmt(s[2])})')
+        rows.append(f'| {key[0]} | {key[1]} | {units[key]} | ' +
+                    ' | '.join(cells) + ' |')
+    return rows
+
+
 def cell(s):
     return 'failed' if s is None else f'**{s[0]:.2f}** ({s[1]:.2f}-{s[2]:.2f})'
 
@@ -189,42 +214,17 @@ def main():
           'Targets:', '']
     md += [f'- `{t}`: {TARGETS[t]}' for t in targets]
     md += ['', '## Ratios to native', '']
-    md.append('| set | job | ' + ' | '.join(others) + ' |')
-    md.append('|---|---|' + '---|' * len(others))
-    for key in res:
-        cells = [cell(ratios[(key, t)]) for t in others]
-        md.append(f'| {key[0]} | {key[1]} | ' + ' | '.join(cells) + ' |')
+    md += ratio_table(res, ratios, others)
     md += ['', '## Whole-system CPU per operation, ratio to native', '',
            'Guest CPU time of every task (the daemon, kernel threads and '
            'interrupts included) per operation, MiB or entry, over native\'s '
            'in the same run: lower is better.', '']
-    md.append('| set | job | ' + ' | '.join(others) + ' |')
-    md.append('|---|---|' + '---|' * len(others))
-    for key in res:
-        cells = [cell(cpu_ratios[(key, t)]) for t in others]
-        md.append(f'| {key[0]} | {key[1]} | ' + ' | '.join(cells) + ' |')
+    md += ratio_table(res, cpu_ratios, others)
     md += ['', '## Absolute figures (median, min-max)', '']
-    md.append('| set | job | unit | ' + ' | '.join(targets) + ' |')
-    md.append('|---|---|---|' + '---|' * len(targets))
-    for key, by_t in res.items():
-        cells = []
-        for t in targets:
-            s = summary(list(by_t.get(t, {}).values()))
-            cells.append('failed' if s is None else
-                         f'{fmt(s[0])} ({fmt(s[1])}-{fmt(s[2])})')
-        md.append(f'| {key[0]} | {key[1]} | {units[key]} | ' +
-                  ' | '.join(cells) + ' |')
+    md += absolute_table(res, targets, units)
     md += ['', '## Whole-system CPU per operation (median, min-max)', '']
-    md.append('| set | job | unit | ' + ' | '.join(targets) + ' |')
-    md.append('|---|---|---|' + '---|' * len(targets))
-    for key, by_t in cpu.items():
-        cells = []
-        for t in targets:
-            s = summary(list(by_t.get(t, {}).values()))
-            cells.append('failed' if s is None else
-                         f'{fmt(s[0])} ({fmt(s[1])}-{fmt(s[2])})')
-        md.append(f'| {key[0]} | {key[1]} | {CPU_UNITS[units[key]]} | ' +
-                  ' | '.join(cells) + ' |')
+    md += absolute_table(cpu, targets,
+                         {k: CPU_UNITS[u] for k, u in units.items()})
     md += ['', 'Sets: ' + '; '.join(f'{k}: {v}' for k, v in SETS.items()) + '.',
            '', '![ratios to native](LATEST.png)', '']
 
