@@ -18,7 +18,7 @@
 #                 status (as root)
 #   make bench    fio and metadata benchmarks of fuse-bpf against ext4, plain
 #                 FUSE and upstream passthrough, in one guest (as root);
-#                 SETS=A,C,D,E TARGETS=native,... RUNS=3 choose
+#                 SETS=A,C,D,E,F TARGETS=native,... RUNS=3 choose
 #                 (bench/bench.sh); MODE=icount (the default: guest time
 #                 counts instructions) or MODE=wall; writes bench/results/
 #   make user     build the user-space parts, USER_DIRS (libfusebpf, ...),
