@@ -22,7 +22,8 @@ mnt=/mnt/fuse
 # sizes that keep a run of all targets within minutes under QEMU TCG; the
 # caches are dropped before each job, so reads start from the RAM disk.
 # Guest time is exact in icount mode, where the same job gives the same
-# figure to a few parts in 10,000: set C's time-based jobs can be short.
+# figure from boot to boot within 0.4%: set C's time-based jobs can be
+# short.
 # fio counts in milliseconds: sets A and D take 0.1 s and more.
 size_a=32M
 size_c=64M
