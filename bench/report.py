@@ -115,12 +115,20 @@ def per_run_ratios(res, others):
 ROWS = ('AC', 'DEF')
 
 
+def chart_rows(res):
+    """the rows of the chart that have jobs in @res"""
+    return [row for row in ROWS if any(key[0] in row for key in res)]
+
+
 def chart(res, units, ratios, others, nruns, outdir):
-    """Write one data file per row of the chart; return the gnuplot script
-    that draws them into LATEST.png: each target's speed relative to
-    native, the inverse of the time ratio for sets E and F."""
-    for row in ROWS:
-        with open(os.path.join(outdir, f'LATEST-{row}.dat'), 'w') as f:
+    """Write one data file per row of the chart that has jobs; return the
+    gnuplot script that draws them into LATEST.png: each target's speed
+    relative to native, the inverse of the time ratio for sets E and F."""
+    rows = chart_rows(res)
+    panels = ''
+    for n, row in enumerate(rows):
+        dat = os.path.join(outdir, f'LATEST-{row}.dat')
+        with open(dat, 'w') as f:
             f.write('job ' + ' '.join(others) + '\n')
             for key in res:
                 if key[0] not in row:
@@ -135,18 +143,14 @@ def chart(res, units, ratios, others, nruns, outdir):
                     else:
                         cells.append(f'{s[0]:.3f}')
                 f.write(f'{key[0]}:{key[1]} ' + ' '.join(cells) + '\n')
-    panels = ''
-    for n, row in enumerate(ROWS):
-        dat = os.path.join(outdir, f'LATEST-{row}.dat')
-        sets = ', '.join(row)
-        panels += f'''set title "sets {sets}"
+        panels += f'''set title "sets {', '.join(row)}"
 {'unset key' if n else 'set key outside top center horizontal autotitle columnhead'}
 plot for [i=2:{len(others) + 1}] "{dat}" using i:xtic(1)
 '''
-    return f'''set terminal pngcairo size 1800,1300 font ",10"
+    return f'''set terminal pngcairo size 1800,{250 + 525 * len(rows)} font ",10"
 set output "{os.path.join(outdir, 'LATEST.png')}"
 set datafile missing "?"
-set multiplot layout 2,1 title "fuse-bpf make bench: speed relative to native ext4, median of {nruns} runs (times inverted: higher is better)"
+set multiplot layout {len(rows)},1 title "fuse-bpf make bench: speed relative to native ext4, median of {nruns} runs (times inverted: higher is better)"
 set style data histogram
 set style histogram clustered gap 1
 set style fill solid border -1
@@ -233,7 +237,7 @@ def main():
         f.write('\n'.join(md))
     plot = chart(res, units, ratios, others, nruns, outdir)
     subprocess.run(['gnuplot'], input=plot, text=True, check=True)
-    for row in ROWS:
+    for row in chart_rows(res):
         os.remove(os.path.join(outdir, f'LATEST-{row}.dat'))
     print('\n'.join(md))
     print(f'bench: {len(res) * len(others)} figures, {failed} failed')
