@@ -5,8 +5,8 @@
 # bench adds to the guest into OUT/stage, and print its path: fio,
 # libfuse's passthrough_hp (scripts/passthrough-hp.sh), the job files,
 # bench.sh and its probes (now, scan), what ext4 on a RAM disk needs
-# (scripts/stage-fs.sh), and for set E a tar of a few directories of the kernel's fs/: ext4, fuse,
-# nfs and xfs (about 600 files).
+# (scripts/stage-fs.sh), and for set E a tar of a few directories of the
+# kernel's fs/: ext4, fuse, nfs and xfs (about 600 files).
 set -euo pipefail
 
 out=$1

@@ -63,6 +63,7 @@ make -s -C "$top/tools/testing/selftests/fuse-bpf" KSFT="$ksft" \
 	OUTPUT="$out/tests" ${TESTS:+TESTS="$TESTS"} install
 mem=2G
 smp=2
+icount=()
 append=
 extra=
 case $mode in
@@ -74,6 +75,7 @@ bench)
 	# run in turn on one clock, each counting the other's time); no
 	# KASLR, one source of layout changes between boots.
 	if [ "$BENCH_MODE" = icount ]; then
+		icount=(-icount "shift=0,sleep=off")
 		smp=1
 		append="nokaslr "
 	fi
@@ -111,10 +113,7 @@ qemu=(qemu-system-x86_64 -accel tcg -cpu max
 	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz"
 	-append "console=ttyS0 panic=-1 fusebpf=$mode $append"
 	-serial file:"$out/console.log" -chardev stdio,id=out,signal=off
-	-serial chardev:out)
-if [ "$mode" = bench ] && [ "$BENCH_MODE" = icount ]; then
-	qemu+=(-icount shift=0,sleep=off)
-fi
+	-serial chardev:out "${icount[@]}")
 if [ "$mode" = vm ]; then
 	qemu+=(-virtfs "local,path=$top,mount_tag=src,security_model=none,readonly=on")
 fi

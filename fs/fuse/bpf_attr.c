@@ -67,11 +67,12 @@ bool fuse_bpf_getattr(struct inode *inode, struct kstat *stat,
 	*res = fuse_bpf_getattr_backing(&fbi->path, &st, request_mask, flags);
 	revert_creds(old_cred);
 	fuse_bpf_copyattr(inode);
-	if (!*res)
+	if (!*res) {
 		st.ino = fuse_bpf_ino(fbi->ino_space, st.ino);
-	/* only a BPF postfilter reads them: a stat is a hot path */
-	if (!*res && ret == FUSE_BPF_POSTFILTER)
-		fuse_bpf_fill_attr(&out.attr, &st);
+		/* only a BPF postfilter reads them: a stat is a hot path */
+		if (ret == FUSE_BPF_POSTFILTER)
+			fuse_bpf_fill_attr(&out.attr, &st);
+	}
 	*res = fuse_bpf_post(fbi->filter, getattr, ret, inode, *res, &meta, &in,
 			     &out);
 	if (!*res && stat) {
