@@ -162,7 +162,8 @@ make_scale() {
 
 # fusebpf-testd with FLAGS, holding the mount until umount_target()
 testd() {
-	touch /tmp/hold
+	rm -f /tmp/hold
+	mkfifo /tmp/hold || return 1
 	# shellcheck disable=SC2086
 	/tests/fusebpf-testd $1 $data $mnt /bench/bench.sh hold >/dev/null &
 }
@@ -200,18 +201,18 @@ umount_target() {
 	case $1 in
 	fuse-bpf*)
 		# fusebpf-testd unmounts when its command ends
-		rm -f /tmp/hold ;;
+		echo >/tmp/hold ;;
 	*)
 		umount $mnt ;;
 	esac
 	wait $daemon
 }
 
-# fusebpf-testd runs "bench.sh hold" as its command: it holds the mount
+# fusebpf-testd runs "bench.sh hold" as its command: it holds the mount,
+# blocked on the FIFO without waking (a polling loop would cost the
+# fuse-bpf targets instructions the others do not pay) until one writes
 if [ "$1" = hold ]; then
-	while [ -e /tmp/hold ]; do
-		sleep 0.2
-	done
+	read -r _ </tmp/hold
 	exit 0
 fi
 
