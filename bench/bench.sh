@@ -162,10 +162,22 @@ make_scale() {
 
 # fusebpf-testd with FLAGS, holding the mount until umount_target()
 testd() {
-	rm -f /tmp/hold
+	rm -f /tmp/hold /tmp/held
 	mkfifo /tmp/hold || return 1
 	# shellcheck disable=SC2086
 	/tests/fusebpf-testd $1 $data $mnt /bench/bench.sh hold >/dev/null &
+}
+
+# ready T: whether target T serves $mnt. fusebpf-testd runs its command
+# once the filter is attached: a lookup before that (of "d") would be
+# answered without it, and the fuse-bpf-filter target run unfiltered.
+ready() {
+	case $1 in
+	fuse-bpf*)
+		[ -e /tmp/held ] ;;
+	*)
+		grep -q " $mnt " /proc/mounts ;;
+	esac
 }
 
 # mount_target T: serve $data on $mnt as target T; its working directory
@@ -189,7 +201,7 @@ mount_target() {
 	esac
 	daemon=$!
 	i=0
-	while ! grep -q " $mnt " /proc/mounts; do
+	while ! ready "$1"; do
 		i=$((i + 1))
 		[ $i -lt 100 ] || return 1
 		sleep 0.1
@@ -212,6 +224,7 @@ umount_target() {
 # blocked on the FIFO without waking (a polling loop would cost the
 # fuse-bpf targets instructions the others do not pay) until one writes
 if [ "$1" = hold ]; then
+	touch /tmp/held
 	read -r _ </tmp/hold
 	exit 0
 fi
