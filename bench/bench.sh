@@ -163,9 +163,9 @@ make_scale() {
 # fusebpf-testd with FLAGS, holding the mount until umount_target()
 testd() {
 	rm -f /tmp/hold /tmp/held
-	mkfifo /tmp/hold || return 1
 	# shellcheck disable=SC2086
-	/tests/fusebpf-testd $1 $data $mnt /bench/bench.sh hold >/dev/null &
+	mkfifo /tmp/hold &&
+		/tests/fusebpf-testd $1 $data $mnt /bench/bench.sh hold >/dev/null &
 }
 
 # ready T: whether target T serves $mnt. fusebpf-testd runs its command
