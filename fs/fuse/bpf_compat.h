@@ -171,15 +171,6 @@ static inline int fuse_bpf_getattr_backing(const struct path *path,
 	return vfs_getattr_nosec(path, stat, mask, flags);
 }
 
-/*
- * file_remove_privs_flags() is private: with IOCB_NOWAIT, the caller
- * (which has a backing inode without S_NOSEC) is told to retry blocking.
- */
-static inline int fuse_bpf_remove_privs(struct file *file, int iocb_flags)
-{
-	return iocb_flags & IOCB_NOWAIT ? -EAGAIN : file_remove_privs(file);
-}
-
 static inline ssize_t fuse_bpf_splice_write_backing(struct pipe_inode_info *pipe,
 						    struct file *backing,
 						    struct file *out,
@@ -335,11 +326,6 @@ static inline int fuse_bpf_getattr_backing(const struct path *path,
 	if (flags & AT_GETATTR_NOSEC)
 		return vfs_getattr_nosec(path, stat, mask, flags);
 	return vfs_getattr(path, stat, mask, flags);
-}
-
-static inline int fuse_bpf_remove_privs(struct file *file, int iocb_flags)
-{
-	return file_remove_privs_flags(file, iocb_flags);
 }
 
 static inline ssize_t fuse_bpf_splice_write_backing(struct pipe_inode_info *pipe,

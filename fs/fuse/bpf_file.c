@@ -146,12 +146,13 @@ bool fuse_bpf_open(struct inode *inode, struct file *file, int *res)
 	if (!*res) {
 		ff->bpf_backing = backing;
 		/*
-		 * Without a filter nothing can block but the backing, which
-		 * says whether it can: io_uring then issues in line rather
-		 * than in a worker.
+		 * Nothing but the backing and the daemon can block, and a
+		 * read or write that needs the daemon refuses IOCB_NOWAIT
+		 * (fuse_bpf_rw_decide(), fuse_bpf_write_iter()): the backing
+		 * says whether io_uring issues in line rather than in a
+		 * worker.
 		 */
-		if (!fbi->filter)
-			file->f_mode |= backing->f_mode & FMODE_NOWAIT;
+		file->f_mode |= backing->f_mode & FMODE_NOWAIT;
 		/* same owner: the module reference of the open covers it */
 		file->f_op = &fuse_bpf_file_operations[file_can_poll(backing)];
 	}
@@ -221,6 +222,10 @@ static s64 fuse_bpf_rw_post(struct kiocb *iocb, struct fuse_bpf_filter *f,
 	struct inode *inode = file_inode(iocb->ki_filp);
 	s64 ret;
 
+	/* a non-blocking try the backing refused is retried or given up */
+	if ((iocb->ki_flags & IOCB_NOWAIT) &&
+	    (res == -EAGAIN || res == -EOPNOTSUPP))
+		return res;
 	if (meta->opcode == FUSE_WRITE) {
 		fuse_bpf_copyattr(inode);
 		ret = fuse_bpf_post(f, write_iter, action, inode, res, meta,
@@ -368,6 +373,27 @@ out:
 	return ret;
 }
 
+/*
+ * What a read or write does after its BPF prefilter said @ret, as
+ * fuse_bpf_pre(). An answer that needs the daemon would block: under
+ * IOCB_NOWAIT it is -EAGAIN before anything is sent, and io_uring issues
+ * the I/O again from its worker, where the prefilter runs again.
+ */
+static int fuse_bpf_rw_decide(struct kiocb *iocb, int ret,
+			      const struct fuse_bpf_meta *meta, void *in,
+			      size_t size)
+{
+	if (ret != FUSE_BPF_USER && ret != FUSE_BPF_USER_PREFILTER &&
+	    ret != FUSE_BPF_USER_POSTFILTER)
+		return ret;
+	if (iocb->ki_flags & IOCB_NOWAIT)
+		return -EAGAIN;
+	if (ret == FUSE_BPF_USER_PREFILTER)
+		ret = fuse_bpf_user_prefilter(file_inode(iocb->ki_filp),
+					      meta->opcode, in, size);
+	return ret;
+}
+
 /* The fuse_read_in or fuse_write_in a filter sees for @iocb. */
 #define fuse_bpf_rw_in(in, iocb, count)					\
 	do {								\
@@ -401,7 +427,9 @@ bool fuse_bpf_read_iter(struct kiocb *iocb, struct iov_iter *to,
 		return false;
 	fuse_bpf_meta_init(&meta, inode, FUSE_READ);
 	fuse_bpf_rw_in(&in, iocb, count);
-	ret = fuse_bpf_pre(fbi, read_iter, inode, &meta, &in);
+	ret = fuse_bpf_rw_decide(iocb, fuse_bpf_prefilter(fbi, read_iter,
+							 &meta, &in),
+				 &meta, &in, sizeof(in));
 	if (ret == FUSE_BPF_USER)
 		return false;
 	*res = ret;
@@ -423,8 +451,8 @@ bool fuse_bpf_read_iter(struct kiocb *iocb, struct iov_iter *to,
  *
  * Like fuse_bpf_read_iter(); the FUSE inode takes the backing's size and
  * times after the write, and the write strips suid/sgid through setattr.
- * IOCB_NOWAIT (unfiltered files only: see fuse_bpf_open()) never waits
- * for the inode lock nor strips privileges: -EAGAIN.
+ * IOCB_NOWAIT never waits for the inode lock nor strips privileges:
+ * -EAGAIN.
  *
  * Return: false if the write goes to the daemon.
  */
@@ -442,7 +470,9 @@ bool fuse_bpf_write_iter(struct kiocb *iocb, struct iov_iter *from,
 		return false;
 	fuse_bpf_meta_init(&meta, inode, FUSE_WRITE);
 	fuse_bpf_rw_in(&in, iocb, count);
-	ret = fuse_bpf_pre(fbi, write_iter, inode, &meta, &in);
+	ret = fuse_bpf_rw_decide(iocb, fuse_bpf_prefilter(fbi, write_iter,
+							 &meta, &in),
+				 &meta, &in, sizeof(in));
 	if (ret == FUSE_BPF_USER) {
 		/* FUSE checks O_APPEND and limits against this inode */
 		fuse_bpf_copyattr(inode);
@@ -464,11 +494,13 @@ bool fuse_bpf_write_iter(struct kiocb *iocb, struct iov_iter *from,
 	/*
 	 * The caller, not the backing's credentials, decides whether suid,
 	 * sgid and capabilities go; a backing inode that the VFS knows has
-	 * none (S_NOSEC) spares the FUSE inode's xattr lookup.
+	 * none (S_NOSEC) spares the FUSE inode's xattr lookup, which may ask
+	 * the daemon: IOCB_NOWAIT is told to retry blocking.
 	 */
 	*res = 0;
 	if (!IS_NOSEC(d_inode(fbi->path.dentry)))
-		*res = fuse_bpf_remove_privs(iocb->ki_filp, iocb->ki_flags);
+		*res = iocb->ki_flags & IOCB_NOWAIT ? -EAGAIN :
+			file_remove_privs(iocb->ki_filp);
 	if (!*res)
 		*res = fuse_bpf_rw_backing(iocb, from, fbi, ret, &meta, &in);
 	inode_unlock(inode);

@@ -87,10 +87,14 @@ void fuse_bpf_attr_keep(struct inode *inode, struct fuse_attr *attr);
  * @open_postfilter: gets the result of the open
  * @release_prefilter: release of a backed file (notification only)
  * @release_postfilter: after the backing file is dropped
- * @read_iter_prefilter: read, splice read, and mmap; may shrink @in->size
+ * @read_iter_prefilter: read, splice read, and mmap; may shrink @in->size;
+ *	may run more than once for one io_uring read (a non-blocking try
+ *	fails with -EAGAIN if the daemon is wanted or the backing would
+ *	block, and io_uring's worker tries again, or goes on after a short
+ *	read)
  * @read_iter_postfilter: gets the bytes read or the error, AIO included
  * @write_iter_prefilter: write, splice write, and shared writable mmap;
- *	may shrink @in->size
+ *	may shrink @in->size; may run more than once, as read_iter's
  * @write_iter_postfilter: gets the bytes written or the error
  * @getattr_prefilter: getattr/statx
  * @getattr_postfilter: gets the backing's attributes

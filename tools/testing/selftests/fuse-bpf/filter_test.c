@@ -28,6 +28,7 @@
 #include "kselftest_harness.h"
 #include "test_daemon.h"
 #include "test_util.h"
+#include "ram0.h"
 #include "filters.skel.h"
 #include "bad_write.skel.h"
 #include "bad_sleep.skel.h"
@@ -245,6 +246,231 @@ TEST_F(filter, aio_postfilter_sees_completion)
 	io_uring_queue_exit(&ring);
 	EXPECT_TRUE(same_as_backing(_metadata, self->mfd, self->bfd,
 				    "observe"));
+	EXPECT_EQ(0, close(fd));
+}
+
+/* One read or write of @len at @off through io_uring: its result. */
+static int uring_rw(int fd, bool write, void *buf, unsigned int len,
+		    off_t off)
+{
+	struct io_uring_cqe *cqe;
+	struct io_uring ring;
+	int ret = io_uring_queue_init(2, &ring, 0);
+
+	if (ret)
+		return ret;
+	if (write)
+		io_uring_prep_write(io_uring_get_sqe(&ring), fd, buf, len, off);
+	else
+		io_uring_prep_read(io_uring_get_sqe(&ring), fd, buf, len, off);
+	ret = io_uring_submit(&ring);
+	if (ret == 1)
+		ret = io_uring_wait_cqe(&ring, &cqe);
+	if (!ret) {
+		ret = cqe->res;
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	io_uring_queue_exit(&ring);
+	return ret;
+}
+
+/*
+ * Non-blocking I/O of filtered files backed on ext4 (tmpfs takes no
+ * RWF_NOWAIT on 6.12). Each file is looked up through the daemon, which
+ * answers for it from the file of the same name in its own directory.
+ */
+FIXTURE(nowait) {
+	char backing[DIR_PATH_LEN];
+	char mnt[DIR_PATH_LEN];
+	char ext[DIR_PATH_LEN];
+	int bfd;
+	int mfd;
+	int efd;
+	struct test_daemon td;
+	struct filters *skel;
+	struct iovec iov;
+	char data[DATA_SIZE];
+	char buf[DATA_SIZE];
+};
+
+FIXTURE_SETUP(nowait)
+{
+	static const char * const files[] = {
+		"observe", "to_user", "hybrid", "daemon_pre", "daemon_post",
+	};
+	char path[2 * DIR_PATH_LEN];
+	size_t i;
+	int fd;
+
+	self->efd = -1;
+	snprintf(self->ext, DIR_PATH_LEN, "/tmp/ext4-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->ext));
+	ASSERT_EQ(0, make_dirs(self->backing, self->mnt, &self->bfd));
+	ASSERT_EQ(0, mkfs_ram0(_metadata, ""));
+	ASSERT_EQ(0, mount("/dev/ram0", self->ext, "ext4", 0, NULL));
+	self->efd = open(self->ext, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, self->efd);
+	fill(self->data, DATA_SIZE, 3);
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		ASSERT_EQ(0, put_file(self->bfd, files[i], self->data,
+				      DATA_SIZE, 0644));
+		ASSERT_EQ(0, put_file(self->efd, files[i], self->data,
+				      DATA_SIZE, 0644));
+	}
+	/* never written, so that its inode is not known to lack privileges */
+	ASSERT_EQ(0, put_file(self->bfd, "xattr_user", "", 0, 0644));
+	snprintf(path, sizeof(path), "%s/xattr_user", self->ext);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, mount_dirs(&self->td, self->backing, self->mnt, TD_BPF,
+				&self->mfd));
+	self->skel = filters__open_and_load();
+	ASSERT_NE(NULL, self->skel);
+	ASSERT_EQ(0, filters__attach(self->skel));
+	ASSERT_EQ(0, td_register_skel(&self->td, self->skel->skeleton));
+	self->iov.iov_base = self->buf;
+	self->iov.iov_len = 100;
+}
+
+FIXTURE_TEARDOWN(nowait)
+{
+	close(self->mfd);
+	close(self->bfd);
+	EXPECT_EQ(0, td_stop(&self->td));
+	filters__destroy(self->skel);
+	close(self->efd);
+	EXPECT_EQ(0, umount2(self->ext, MNT_DETACH));
+	rmdir(self->ext);
+}
+
+/*
+ * Look @name up backed by the file of that name in @dir, with the instance
+ * of that name, and open it.
+ */
+static int open_backed_by(struct __test_metadata *_metadata, int mfd,
+			  struct test_daemon *td, const char *dir,
+			  const char *name, int flags)
+{
+	int fd;
+
+	snprintf(td->ctl->backing_path, PATH_MAX, "%s/%s", dir, name);
+	fd = open_filtered(_metadata, mfd, td, name, flags);
+	td->ctl->backing_path[0] = 0;
+	return fd;
+}
+
+/*
+ * A BPF filter alone: non-blocking I/O as on the backing, in line; the
+ * postfilter is not told of a try the backing refused.
+ */
+TEST_F(nowait, bpf_filter_as_the_backing)
+{
+	int fd, err, bfd = openat(self->efd, "observe", O_RDWR | O_CLOEXEC);
+
+	ASSERT_LE(0, bfd);
+	/* cached: at once; ext4 takes no non-blocking buffered write */
+	ASSERT_EQ(100, preadv2(bfd, &self->iov, 1, 0, RWF_NOWAIT));
+	ASSERT_EQ(-1, pwritev2(bfd, &self->iov, 1, 0, RWF_NOWAIT));
+	err = errno;
+	close(bfd);
+	fd = open_backed_by(_metadata, self->mfd, &self->td,
+			    self->ext, "observe", O_RDWR);
+	memset(self->buf, 0, 100);
+	ASSERT_EQ(100, preadv2(fd, &self->iov, 1, 100, RWF_NOWAIT));
+	EXPECT_EQ(0, memcmp(self->buf, self->data + 100, 100));
+	EXPECT_EQ(100, self->skel->bss->read_seen);
+	self->skel->bss->write_seen = 1;
+	EXPECT_EQ(-1, pwritev2(fd, &self->iov, 1, 0, RWF_NOWAIT));
+	EXPECT_EQ(err, errno);
+	EXPECT_EQ(1, self->skel->bss->write_seen);
+	EXPECT_EQ(0, close(fd));
+}
+
+/*
+ * USER: a non-blocking try fails with EAGAIN before the daemon is asked;
+ * io_uring tries in line, then from its worker, which asks the daemon.
+ */
+TEST_F(nowait, user_read_from_the_worker)
+{
+	int fd = open_backed_by(_metadata, self->mfd, &self->td,
+				self->ext, "to_user", O_RDONLY);
+	char want[100];
+
+	self->td.ctl->read_fill = 'Z';
+	memset(want, 'Z', sizeof(want));
+	self->skel->bss->user_read_calls = 0;
+	EXPECT_EQ(-1, preadv2(fd, &self->iov, 1, 0, RWF_NOWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, td_count(&self->td, FUSE_READ));
+	EXPECT_EQ(1, self->skel->bss->user_read_calls);
+	EXPECT_EQ(100, uring_rw(fd, false, self->buf, 100, 0));
+	EXPECT_EQ(0, memcmp(self->buf, want, sizeof(want)));
+	EXPECT_EQ(1, td_count(&self->td, FUSE_READ));
+	EXPECT_EQ(3, self->skel->bss->user_read_calls);
+	EXPECT_EQ(0, close(fd));
+}
+
+/* Writes too; the daemon writes its own file */
+TEST_F(nowait, user_write_from_the_worker)
+{
+	int fd = open_backed_by(_metadata, self->mfd, &self->td,
+				self->ext, "hybrid", O_RDWR);
+
+	self->skel->bss->user_write_calls = 0;
+	EXPECT_EQ(-1, pwritev2(fd, &self->iov, 1, 0, RWF_NOWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, td_count(&self->td, FUSE_WRITE));
+	EXPECT_EQ(6, uring_rw(fd, true, "daemon", 6, 10));
+	EXPECT_EQ(1, td_count(&self->td, FUSE_WRITE));
+	/* a buffered write goes to io_uring's worker without a first try */
+	EXPECT_EQ(2, self->skel->bss->user_write_calls);
+	ASSERT_EQ(100, get_file(self->bfd, "hybrid", self->buf, 100));
+	EXPECT_EQ(0, memcmp(self->buf, self->data, 10));
+	EXPECT_EQ(0, memcmp(self->buf + 10, "daemon", 6));
+	EXPECT_EQ(0, memcmp(self->buf + 16, self->data + 16, 84));
+	EXPECT_EQ(0, close(fd));
+}
+
+/* A daemon prefilter or postfilter: the daemon is asked from the worker */
+TEST_F(nowait, daemon_filters_from_the_worker)
+{
+	static const char * const names[] = { "daemon_pre", "daemon_post" };
+	static const unsigned int flag[] = { FUSE_BPF_OPCODE_PREFILTER,
+					     FUSE_BPF_OPCODE_POSTFILTER };
+	int fd, i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		fd = open_backed_by(_metadata, self->mfd, &self->td,
+				    self->ext, names[i], O_RDONLY);
+		self->td.ctl->filter_opcode = 0;
+		EXPECT_EQ(-1, preadv2(fd, &self->iov, 1, 0, RWF_NOWAIT));
+		EXPECT_EQ(EAGAIN, errno);
+		EXPECT_EQ(0, self->td.ctl->filter_opcode);
+		memset(self->buf, 0, 100);
+		EXPECT_EQ(100, uring_rw(fd, false, self->buf, 100, 0));
+		EXPECT_EQ(0, memcmp(self->buf, self->data, 100));
+		EXPECT_EQ(FUSE_READ | flag[i], self->td.ctl->filter_opcode);
+		EXPECT_EQ(0, close(fd));
+	}
+}
+
+/*
+ * Whether a write strips privileges is asked of the FUSE inode, here of
+ * the daemon: not by a non-blocking write, but from io_uring's worker.
+ */
+TEST_F(nowait, privileges_from_the_worker)
+{
+	int fd = open_backed_by(_metadata, self->mfd, &self->td,
+				self->ext, "xattr_user", O_RDWR);
+
+	EXPECT_EQ(-1, pwritev2(fd, &self->iov, 1, 0, RWF_NOWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, td_count(&self->td, FUSE_GETXATTR));
+	EXPECT_EQ(6, uring_rw(fd, true, "worker", 6, 0));
+	EXPECT_EQ(1, td_count(&self->td, FUSE_GETXATTR));
+	EXPECT_EQ(6, get_file(self->efd, "xattr_user", self->buf, 100));
+	EXPECT_EQ(0, memcmp(self->buf, "worker", 6));
 	EXPECT_EQ(0, close(fd));
 }
 

@@ -37,6 +37,7 @@
 #include "kselftest_harness.h"
 #include "test_daemon.h"
 #include "test_util.h"
+#include "ram0.h"
 #include "filters.skel.h"
 #include "hostile.skel.h"
 
@@ -167,54 +168,6 @@ static struct outcome *sacrifice(struct __test_metadata *_metadata,
 		TH_LOG("the child died of signal %d", WTERMSIG(status));
 	}
 	return o;
-}
-
-/*
- * Detach what a test before left mounted from the RAM disk (logged), so
- * that mkfs.ext4 can use it.
- */
-static void release_ram0(struct __test_metadata *_metadata)
-{
-	char dev[64], dir[256];
-	FILE *f = fopen("/proc/mounts", "r");
-
-	if (!f)
-		return;
-	while (fscanf(f, "%63s %255s %*[^\n]", dev, dir) == 2)
-		if (!strcmp(dev, "/dev/ram0")) {
-			TH_LOG("/dev/ram0 still mounted on %s: detached", dir);
-			umount2(dir, MNT_DETACH);
-		}
-	fclose(f);
-}
-
-/* Whether nothing holds /dev/ram0: mkfs.ext4 would refuse it otherwise. */
-static bool ram0_free(void)
-{
-	int fd = open("/dev/ram0", O_RDONLY | O_EXCL | O_CLOEXEC);
-
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}
-
-/*
- * mkfs.ext4 @opts on /dev/ram0, once what a test before left there (a
- * detached mount whose last user is going) lets go of it: 0 or -1.
- */
-static int mkfs_ram0(struct __test_metadata *_metadata, const char *opts)
-{
-	char cmd[128];
-
-	release_ram0(_metadata);
-	if (!WAIT_UNTIL(ram0_free())) {
-		TH_LOG("/dev/ram0 still busy after %d s", WAIT_SECS);
-		return -1;
-	}
-	snprintf(cmd, sizeof(cmd), "/usr/bin/mkfs.ext4 -q -F %s /dev/ram0 2>/dev/null",
-		 opts);
-	return system(cmd) ? -1 : 0;
 }
 
 /*

@@ -20,6 +20,8 @@ __s64 read_seen;
 __s64 write_seen;
 __u32 read_size_seen;
 __u64 read_calls;
+__u64 user_read_calls;
+__u64 user_write_calls;
 
 /* "to_user": open and read go to the daemon. */
 SEC("struct_ops/user_open")
@@ -33,6 +35,7 @@ SEC("struct_ops/user_read")
 int BPF_PROG(user_read, const struct fuse_bpf_meta *meta,
 	     struct fuse_read_in *in)
 {
+	user_read_calls++;
 	return FUSE_BPF_USER;
 }
 
@@ -48,6 +51,7 @@ SEC("struct_ops/user_write")
 int BPF_PROG(user_write, const struct fuse_bpf_meta *meta,
 	     struct fuse_write_in *in)
 {
+	user_write_calls++;
 	return FUSE_BPF_USER;
 }
 
@@ -149,6 +153,20 @@ SEC(".struct_ops.link")
 struct fuse_ops daemon_post = {
 	.read_iter_prefilter = (void *)daemon_post_read,
 	.name = "daemon_post",
+};
+
+/* "xattr_user": the daemon answers getxattr, the backing the rest. */
+SEC("struct_ops/user_getxattr")
+int BPF_PROG(user_getxattr, const struct fuse_bpf_meta *meta,
+	     struct fuse_getxattr_in *in, struct fuse_bpf_name *name)
+{
+	return FUSE_BPF_USER;
+}
+
+SEC(".struct_ops.link")
+struct fuse_ops xattr_user = {
+	.getxattr_prefilter = (void *)user_getxattr,
+	.name = "xattr_user",
 };
 
 /* "names": the name "daemon" is looked up by the daemon. */
