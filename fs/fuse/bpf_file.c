@@ -150,9 +150,12 @@ bool fuse_bpf_open(struct inode *inode, struct file *file, int *res)
 		 * read or write that needs the daemon refuses IOCB_NOWAIT
 		 * (fuse_bpf_rw_decide(), fuse_bpf_write_iter()): the backing
 		 * says whether io_uring issues in line rather than in a
-		 * worker.
+		 * worker. Not when the backing can poll: io_uring would
+		 * wait for it to be ready and ask the filter again, each
+		 * time it is.
 		 */
-		file->f_mode |= backing->f_mode & FMODE_NOWAIT;
+		if (!fbi->filter || !file_can_poll(backing))
+			file->f_mode |= backing->f_mode & FMODE_NOWAIT;
 		/* same owner: the module reference of the open covers it */
 		file->f_op = &fuse_bpf_file_operations[file_can_poll(backing)];
 	}
@@ -320,6 +323,20 @@ static ssize_t fuse_bpf_rw_backing(struct kiocb *iocb, struct iov_iter *iter,
 	    !(backing->f_mode & FMODE_CAN_ODIRECT))
 		return -EINVAL;
 
+	/*
+	 * io_uring checked that the FUSE file system is not frozen, not
+	 * that the backing's is, whose freeze vfs_iter_write() and
+	 * kiocb_start_write() wait for: -EAGAIN (a freeze that begins
+	 * after this check is still waited for).
+	 */
+	if (write && (iocb->ki_flags & IOCB_NOWAIT)) {
+		struct super_block *sb = file_inode(backing)->i_sb;
+
+		if (!sb_start_write_trylock(sb))
+			return -EAGAIN;
+		sb_end_write(sb);
+	}
+
 	old_cred = override_creds(fbi->cred);
 	/*
 	 * Buffered I/O completes within the call (the FUSE file does not
@@ -427,9 +444,8 @@ bool fuse_bpf_read_iter(struct kiocb *iocb, struct iov_iter *to,
 		return false;
 	fuse_bpf_meta_init(&meta, inode, FUSE_READ);
 	fuse_bpf_rw_in(&in, iocb, count);
-	ret = fuse_bpf_rw_decide(iocb, fuse_bpf_prefilter(fbi, read_iter,
-							 &meta, &in),
-				 &meta, &in, sizeof(in));
+	ret = fuse_bpf_prefilter(fbi, read_iter, &meta, &in);
+	ret = fuse_bpf_rw_decide(iocb, ret, &meta, &in, sizeof(in));
 	if (ret == FUSE_BPF_USER)
 		return false;
 	*res = ret;
@@ -451,8 +467,8 @@ bool fuse_bpf_read_iter(struct kiocb *iocb, struct iov_iter *to,
  *
  * Like fuse_bpf_read_iter(); the FUSE inode takes the backing's size and
  * times after the write, and the write strips suid/sgid through setattr.
- * IOCB_NOWAIT never waits for the inode lock nor strips privileges:
- * -EAGAIN.
+ * IOCB_NOWAIT never waits for the inode lock nor asks whether privileges
+ * go: -EAGAIN.
  *
  * Return: false if the write goes to the daemon.
  */
@@ -470,9 +486,8 @@ bool fuse_bpf_write_iter(struct kiocb *iocb, struct iov_iter *from,
 		return false;
 	fuse_bpf_meta_init(&meta, inode, FUSE_WRITE);
 	fuse_bpf_rw_in(&in, iocb, count);
-	ret = fuse_bpf_rw_decide(iocb, fuse_bpf_prefilter(fbi, write_iter,
-							 &meta, &in),
-				 &meta, &in, sizeof(in));
+	ret = fuse_bpf_prefilter(fbi, write_iter, &meta, &in);
+	ret = fuse_bpf_rw_decide(iocb, ret, &meta, &in, sizeof(in));
 	if (ret == FUSE_BPF_USER) {
 		/* FUSE checks O_APPEND and limits against this inode */
 		fuse_bpf_copyattr(inode);

@@ -92,10 +92,12 @@ void fuse_bpf_attr_keep(struct inode *inode, struct fuse_attr *attr);
  *	fails with -EAGAIN if the daemon is wanted or the backing would
  *	block, and io_uring's worker tries again, or goes on after a short
  *	read)
- * @read_iter_postfilter: gets the bytes read or the error, AIO included
+ * @read_iter_postfilter: gets the bytes read or the error, AIO included,
+ *	but for a non-blocking try the backing refused (-EAGAIN, -EOPNOTSUPP)
  * @write_iter_prefilter: write, splice write, and shared writable mmap;
  *	may shrink @in->size; may run more than once, as read_iter's
- * @write_iter_postfilter: gets the bytes written or the error
+ * @write_iter_postfilter: gets the bytes written or the error, as
+ *	read_iter's
  * @getattr_prefilter: getattr/statx
  * @getattr_postfilter: gets the backing's attributes
  * @setattr_prefilter: setattr (mode, owner, size, times)

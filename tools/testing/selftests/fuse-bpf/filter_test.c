@@ -266,6 +266,8 @@ static int uring_rw(int fd, bool write, void *buf, unsigned int len,
 	ret = io_uring_submit(&ring);
 	if (ret == 1)
 		ret = io_uring_wait_cqe(&ring, &cqe);
+	else if (ret >= 0)
+		ret = -EIO;
 	if (!ret) {
 		ret = cqe->res;
 		io_uring_cqe_seen(&ring, cqe);
@@ -376,6 +378,8 @@ TEST_F(nowait, bpf_filter_as_the_backing)
 	close(bfd);
 	fd = open_backed_by(_metadata, self->mfd, &self->td,
 			    self->ext, "observe", O_RDWR);
+	/* the backing inode, held now, is known to need no privs check */
+	ASSERT_EQ(100, pwrite(fd, self->data, 100, 0));
 	memset(self->buf, 0, 100);
 	ASSERT_EQ(100, preadv2(fd, &self->iov, 1, 100, RWF_NOWAIT));
 	EXPECT_EQ(0, memcmp(self->buf, self->data + 100, 100));
@@ -384,6 +388,55 @@ TEST_F(nowait, bpf_filter_as_the_backing)
 	EXPECT_EQ(-1, pwritev2(fd, &self->iov, 1, 0, RWF_NOWAIT));
 	EXPECT_EQ(err, errno);
 	EXPECT_EQ(1, self->skel->bss->write_seen);
+	EXPECT_EQ(0, close(fd));
+}
+
+struct nowait_write {
+	int fd;
+	ssize_t ret;
+	int err;
+	int done;
+};
+
+static void *nowait_write(void *arg)
+{
+	struct nowait_write *w = arg;
+	struct iovec iov = { "frozen", 6 };
+
+	w->ret = pwritev2(w->fd, &iov, 1, 0, RWF_NOWAIT);
+	w->err = errno;
+	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * A non-blocking write does not wait for a frozen backing to thaw (one
+ * that waits is let go by the thaw after WAIT_SECS, and fails the test).
+ */
+TEST_F(nowait, frozen_backing_not_waited_for)
+{
+	int fd = open_backed_by(_metadata, self->mfd, &self->td,
+				self->ext, "observe", O_RDWR);
+	int dfd = open(self->ext, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct nowait_write w = { .fd = fd };
+	bool done = false;
+	pthread_t t;
+
+	ASSERT_LE(0, dfd);
+	/* the backing inode, held now, is known to need no privs check */
+	ASSERT_EQ(100, pwrite(fd, self->data, 100, 0));
+	ASSERT_EQ(0, ioctl(dfd, FIFREEZE, 0));
+	if (!pthread_create(&t, NULL, nowait_write, &w)) {
+		done = WAIT_UNTIL(__atomic_load_n(&w.done, __ATOMIC_ACQUIRE));
+		EXPECT_EQ(0, ioctl(dfd, FITHAW, 0));
+		pthread_join(t, NULL);
+	} else {
+		EXPECT_EQ(0, ioctl(dfd, FITHAW, 0));
+	}
+	EXPECT_TRUE(done);
+	EXPECT_EQ(-1, w.ret);
+	EXPECT_EQ(EAGAIN, w.err);
+	close(dfd);
 	EXPECT_EQ(0, close(fd));
 }
 
