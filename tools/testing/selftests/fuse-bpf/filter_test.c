@@ -47,6 +47,28 @@ FIXTURE(filter) {
 	char buf[DATA_SIZE];
 };
 
+/*
+ * Mount @backing on @mnt and register the instances of progs/filters
+ * with the daemon, which must not inherit the links (they go with their
+ * loader, the test): the loaded filters, or NULL.
+ */
+static struct filters *mount_filtered(struct test_daemon *td,
+				      const char *backing, const char *mnt,
+				      int *mfd)
+{
+	struct filters *skel;
+
+	if (mount_dirs(td, backing, mnt, TD_BPF, mfd))
+		return NULL;
+	skel = filters__open_and_load();
+	if (skel && (filters__attach(skel) ||
+		     td_register_skel(td, skel->skeleton))) {
+		filters__destroy(skel);
+		skel = NULL;
+	}
+	return skel;
+}
+
 FIXTURE_SETUP(filter)
 {
 	static const char * const files[] = {
@@ -96,13 +118,9 @@ FIXTURE_SETUP(filter)
 	}
 	ASSERT_EQ(0, put_file(self->bfd, "names/kernel", "k", 1, 0644));
 
-	/* the daemon must not inherit the links: they go with their loader */
-	ASSERT_EQ(0, mount_dirs(&self->td, self->backing, self->mnt, TD_BPF,
-				&self->mfd));
-	self->skel = filters__open_and_load();
+	self->skel = mount_filtered(&self->td, self->backing, self->mnt,
+				    &self->mfd);
 	ASSERT_NE(NULL, self->skel);
-	ASSERT_EQ(0, filters__attach(self->skel));
-	ASSERT_EQ(0, td_register_skel(&self->td, self->skel->skeleton));
 }
 
 FIXTURE_TEARDOWN(filter)
@@ -325,12 +343,9 @@ FIXTURE_SETUP(nowait)
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	ASSERT_LE(0, fd);
 	close(fd);
-	ASSERT_EQ(0, mount_dirs(&self->td, self->backing, self->mnt, TD_BPF,
-				&self->mfd));
-	self->skel = filters__open_and_load();
+	self->skel = mount_filtered(&self->td, self->backing, self->mnt,
+				    &self->mfd);
 	ASSERT_NE(NULL, self->skel);
-	ASSERT_EQ(0, filters__attach(self->skel));
-	ASSERT_EQ(0, td_register_skel(&self->td, self->skel->skeleton));
 	self->iov.iov_base = self->buf;
 	self->iov.iov_len = 100;
 }
