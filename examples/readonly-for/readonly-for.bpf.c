@@ -2,9 +2,9 @@
 /*
  * readonly-for: a read-only view of the backing tree for chosen users.
  *
- * The daemon puts their uids in the map "readonly". For a caller whose
- * fsuid is there, every operation that would change the tree fails with
- * EROFS, as on a read-only mount; reads, listings and stat are the
+ * The daemon puts their uids in the map "readonly_uids". For a caller
+ * whose fsuid is there, every operation that would change the tree fails
+ * with EROFS, as on a read-only mount; reads, listings and stat are the
  * backing's. Other callers get the backing as it is, with its permissions.
  *
  * Each prefilter below guards one kind of change. The permission check
@@ -30,15 +30,15 @@ struct {
 	__uint(max_entries, 1024);
 	__type(key, __u32);			/* uid */
 	__type(value, __u8);			/* 1 */
-} readonly SEC(".maps");
+} readonly_uids SEC(".maps");
 
 /* The verdict on a change by @meta's caller. */
 static __always_inline int change(const struct fuse_bpf_meta *meta)
 {
 	__u32 uid = meta->uid;
 
-	return bpf_map_lookup_elem(&readonly, &uid) ? -EROFS :
-						      FUSE_BPF_BACKING;
+	return bpf_map_lookup_elem(&readonly_uids, &uid) ? -EROFS :
+							   FUSE_BPF_BACKING;
 }
 
 /* Permission checks: path walks and reads pass, writes are refused. */

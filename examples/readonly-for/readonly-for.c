@@ -65,7 +65,7 @@ int main(int argc, char *argv[])
 	while ((opt = getopt(argc, argv, "u:")) != -1) {
 		if (opt != 'u')
 			goto usage;
-		err = add_uid(skel->maps.readonly, optarg);
+		err = add_uid(skel->maps.readonly_uids, optarg);
 		if (err) {
 			fprintf(stderr, "readonly-for: -u %s: %s\n", optarg,
 				strerror(-err));
