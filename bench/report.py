@@ -3,7 +3,10 @@
 """make bench, on the host: turn the guest's BENCH lines into
 bench/results/LATEST.md (ratios to native, absolute figures and the whole
 system's CPU per operation, median and min-max over the runs) and
-LATEST.png (each target's speed relative to native, by gnuplot).
+LATEST.png (each target's speed relative to native, by gnuplot), and
+keep the measurements themselves in LATEST.log. If RESULTS_DIR held an
+earlier LATEST.log, LATEST.md also says how far each target's ratios moved
+from it: whether a second run agrees with the first.
 
 Usage: report.py BENCH_LOG RESULTS_DIR
 """
@@ -51,6 +54,10 @@ SETS = {
     'F': 'scaling: readdir, cold lookup and cached stat per entry of one '
          'directory (lower is better)',
 }
+
+
+# the lines of a guest's log that parse() reads, kept in LATEST.log
+KEPT = ('FUSEBPF-BEGIN', '# mode:', '# backing:', '# CPU:', 'BENCH ')
 
 
 def parse(path):
@@ -190,6 +197,47 @@ def absolute_table(figures, targets, units):
     return rows
 
 
+def keep(log, path, date):
+    """write the lines of @log that parse() reads to @path, dated"""
+    with open(log, errors='replace') as f:
+        kept = [line.strip() for line in f if line.strip().startswith(KEPT)]
+    with open(path, 'w') as f:
+        f.write('\n'.join([f'# date: {date}'] + kept) + '\n')
+
+
+def log_date(path):
+    """the date line keep() wrote to @path"""
+    with open(path) as f:
+        first = f.readline()
+    return first[len('# date: '):].strip() if first.startswith('# date:') else 'undated'
+
+
+def agreement(ratios, old_path, others):
+    """markdown lines: per target, the largest relative difference between
+    its median ratios here and those of the earlier results at @old_path,
+    over the jobs both measured"""
+    old_res, _, _, _, old_kernel, old_mode = parse(old_path)
+    old = per_run_ratios(old_res, others)
+    rows = ['| target | largest difference | job | jobs compared | over 2% |',
+            '|---|---|---|---|---|']
+    for t in others:
+        diffs = sorted((abs(s[0] / old[key, u][0] - 1), key)
+                       for (key, u), s in ratios.items()
+                       if u == t and s and old.get((key, u)) and old[key, u][0])
+        if not diffs:
+            continue
+        worst, key = diffs[-1]
+        over = sum(d > 0.02 for d, _ in diffs)
+        rows.append(f'| {t} | {worst * 100:.1f}% | {key[0]} {key[1]} | '
+                    f'{len(diffs)} | {over} |')
+    return ['## Against the earlier results', '',
+            f'The results this run replaced ({log_date(old_path)}; guest kernel '
+            f'{old_kernel}, mode {old_mode}): for each target, the largest '
+            'difference between a median ratio to native here and there, '
+            'relative to the earlier one, and how many jobs differ by more '
+            'than 2%.', ''] + rows
+
+
 def cell(s):
     return 'failed' if s is None else f'**{s[0]:.2f}** ({s[1]:.2f}-{s[2]:.2f})'
 
@@ -229,12 +277,16 @@ def main():
     md += ['', '## Whole-system CPU per operation (median, min-max)', '']
     md += absolute_table(cpu, targets,
                          {k: CPU_UNITS[u] for k, u in units.items()})
+    kept = os.path.join(outdir, 'LATEST.log')
+    if os.path.exists(kept):
+        md += [''] + agreement(ratios, kept, others)
     md += ['', 'Sets: ' + '; '.join(f'{k}: {v}' for k, v in SETS.items()) + '.',
            '', '![ratios to native](LATEST.png)', '']
 
     os.makedirs(outdir, exist_ok=True)
     with open(os.path.join(outdir, 'LATEST.md'), 'w') as f:
         f.write('\n'.join(md))
+    keep(log, kept, date)
     plot = chart(res, units, ratios, others, nruns, outdir)
     subprocess.run(['gnuplot'], input=plot, text=True, check=True)
     for row in chart_rows(res):
